@@ -1,0 +1,202 @@
+"""Writes on accounts: users, passwords, memberships. Each call is one audited transaction."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhenwu.accounts.models import PasswordHistory, User
+from zhenwu.audit.services import audit_record, snapshot
+from zhenwu.core.errors import DomainError, PermissionDeniedError
+from zhenwu.core.pii import validate_mobile
+from zhenwu.orgs.choices import AdminKind, Capability
+from zhenwu.orgs.models import Membership, Role, Unit
+from zhenwu.orgs.scope import admin_kinds_of, user_has_capability
+
+
+def require_capability(actor: Any, capability: str) -> None:
+    if not user_has_capability(actor, capability):
+        raise PermissionDeniedError(f"您没有“{Capability(capability).label}”的权限。")
+
+
+def generate_temporary_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"Zw{body}#{secrets.randbelow(10)}"
+
+
+def _remember_password(user: User) -> None:
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[10:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+
+def _validate_phone(phone: str) -> str:
+    phone = (phone or "").strip()
+    if phone:
+        try:
+            validate_mobile(phone)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field="phone") from exc
+    return phone
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, real_name: str, phone: str = "", is_demo: bool = False,
+    password: str | None = None,
+) -> tuple[User, str]:
+    """Create a person with a one-time password that must be changed at first login."""
+    require_capability(actor, Capability.MANAGE_USERS)
+    username = username.strip()
+    if not username:
+        raise DomainError("请填写用户名。", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(f"用户名“{username}”已被使用。", field="username")
+    user = User(username=username, real_name=real_name.strip(), phone=_validate_phone(phone), is_demo=is_demo)
+    temporary = password or generate_temporary_password()
+    try:
+        validate_password(temporary, user)
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages), field="password") from exc
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save()
+    _remember_password(user)
+    audit_record(actor=actor, action="user.create", obj=user, after=snapshot(user))
+    return user, temporary
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, real_name: str, phone: str, is_active: bool) -> User:
+    require_capability(actor, Capability.MANAGE_USERS)
+    if user.pk == getattr(actor, "pk", None) and not is_active:
+        raise DomainError("不能停用自己的账号。", field="is_active")
+    before = snapshot(user)
+    user.real_name = real_name.strip()
+    user.phone = _validate_phone(phone)
+    user.is_active = is_active
+    user.save()
+    audit_record(actor=actor, action="user.update", obj=user, before=before, after=snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: Any, user: User) -> str:
+    require_capability(actor, Capability.MANAGE_USERS)
+    temporary = generate_temporary_password()
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    _remember_password(user)
+    audit_record(actor=actor, action="user.reset_password", obj=user, message="重置为一次性密码")
+    return temporary
+
+
+@transaction.atomic
+def user_change_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The person changes their own password (forced at first login and every 90 days)."""
+    if not user.check_password(old_password):
+        audit_record(actor=user, action="user.change_password", obj=user, result="failure", message="原密码错误")
+        raise DomainError("原密码不正确。", field="old_password")
+    if old_password == new_password:
+        raise DomainError("新密码不能与原密码相同。", field="new_password1")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages), field="new_password1") from exc
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    _remember_password(user)
+    audit_record(actor=user, action="user.change_password", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: Any, user: User) -> None:
+    """Lift a lockout (安全管理员)."""
+    from axes.utils import reset
+
+    require_capability(actor, Capability.MANAGE_SECURITY)
+    removed = reset(username=user.username)
+    audit_record(actor=actor, action="user.unlock", obj=user, message=f"清除 {removed} 条锁定记录")
+
+
+def _check_separation_of_duties(user: User, role: Role) -> None:
+    held = admin_kinds_of(user)
+    if role.admin_kind:
+        other = held - {role.admin_kind}
+        if other:
+            names = "、".join(AdminKind(k).label for k in sorted(other))
+            raise DomainError(
+                f"三员分立：{user.display_name} 已担任{names}，不能再担任{AdminKind(role.admin_kind).label}。",
+                field="role",
+            )
+
+
+@transaction.atomic
+def membership_add(*, actor: Any, user: User, unit: Unit, role: Role, title: str = "") -> Membership:
+    require_capability(actor, Capability.MANAGE_USERS)
+    if not Unit.objects.visible_to(actor, "change").filter(pk=unit.pk).exists():
+        raise PermissionDeniedError("该单位不在您的管理范围内。")
+    if role.admin_kind and not user_has_capability(actor, Capability.MANAGE_ROLES):
+        raise PermissionDeniedError("只有系统管理员可以授予三员角色。")
+    # Lock the person's row so two concurrent grants cannot both pass the 三员分立 check.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    _check_separation_of_duties(user, role)
+    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
+        raise DomainError(f"{user.display_name} 已在{unit.name}担任{role.name}。", field="role")
+    membership = Membership.objects.create(user=user, unit=unit, role=role, title=title.strip())
+    audit_record(actor=actor, action="membership.add", obj=membership, after=snapshot(membership))
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Any, membership: Membership) -> None:
+    require_capability(actor, Capability.MANAGE_USERS)
+    if membership.user_id == getattr(actor, "pk", None) and membership.role.capabilities and (
+        Capability.MANAGE_USERS in membership.role.capabilities
+    ):
+        raise DomainError("不能移除自己的用户管理权限。")
+    before = snapshot(membership)
+    audit_record(actor=actor, action="membership.remove", obj=membership, before=before)
+    membership.delete()
+
+
+@transaction.atomic
+def role_update(
+    *, actor: Any, role: Role, name: str, description: str, data_scope: str, can_write: bool,
+    capabilities: list[str], custom_units: list[Unit],
+) -> Role:
+    require_capability(actor, Capability.MANAGE_ROLES)
+    valid_caps = {c.value for c in Capability}
+    unknown = [c for c in capabilities if c not in valid_caps]
+    if unknown:
+        raise DomainError(f"未知的功能权限：{'、'.join(unknown)}", field="capabilities")
+    if role.admin_kind == AdminKind.AUDIT and Capability.MANAGE_USERS in capabilities:
+        raise DomainError("三员分立：审计管理员不能管理用户。", field="capabilities")
+    if role.admin_kind == AdminKind.SYSTEM and Capability.VIEW_AUDIT in capabilities:
+        raise DomainError("三员分立：系统管理员不能查看审计日志。", field="capabilities")
+    if data_scope == "custom" and not custom_units:
+        raise DomainError("自定义数据范围须至少选择一个单位。", field="custom_units")
+    before = snapshot(role)
+    before["custom_units"] = sorted(role.custom_units.values_list("pk", flat=True))
+    role.name = name.strip() or role.name
+    role.description = description.strip()
+    role.data_scope = data_scope
+    role.can_write = can_write
+    role.capabilities = sorted(set(capabilities))
+    role.save()
+    role.custom_units.set(custom_units if data_scope == "custom" else [])
+    after = snapshot(role)
+    after["custom_units"] = sorted(u.pk for u in custom_units) if data_scope == "custom" else []
+    audit_record(actor=actor, action="role.update", obj=role, before=before, after=after)
+    return role

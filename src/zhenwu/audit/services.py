@@ -1,0 +1,222 @@
+"""Writing and verifying the audit log.
+
+Writers call `audit_record` inside their own transaction (fail closed: if the audit row cannot be
+written, the business write rolls back). Rows are written unsealed; `audit_seal` later chains them
+in batches under a lock that only sealers take, so the audit chain never serialises the town's
+requests. Each sealed row stores prev_mac and mac = HMAC-SM3(key, prev_mac | canonical(row)).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from zhenwu.audit.context import current_request
+from zhenwu.audit.models import AuditChainHead, AuditEvent, AuditResult
+from zhenwu.core import crypto
+from zhenwu.core.pii import mask_value
+
+HEAD_ID = 1
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """Field values of `obj` for an audit diff; PII fields (model.PII_FIELDS) are masked."""
+    pii: dict[str, str] = getattr(obj, "PII_FIELDS", {})
+    secret: set[str] = set(getattr(obj, "AUDIT_EXCLUDE", set())) | {"password"}
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        name = f.name
+        if fields is not None and name not in fields:
+            continue
+        if name in secret or name.endswith("_index"):
+            continue
+        value = getattr(obj, f.attname)
+        if name in pii and value:
+            value = mask_value(pii[name], str(value))
+        data[name] = _jsonable(value)
+    return data
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    before = before or {}
+    after = after or {}
+    keys = sorted(set(before) | set(after))
+    changed = {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+    return changed
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    result: str = AuditResult.SUCCESS,
+    message: str = "",
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    ctx = current_request.get()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    changes: dict[str, Any] = {}
+    if before is not None or after is not None:
+        changes["diff"] = diff(before, after)
+    if extra:
+        changes["extra"] = _jsonable(extra)
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        actor=actor if is_user else None,
+        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else "",
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
+        request_id=ctx.request_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        result=result,
+        message=message[:500],
+        changes=changes,
+    )
+    event.save(force_insert=True)
+    transaction.on_commit(schedule_seal)
+    return event
+
+
+def schedule_seal() -> None:
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        audit_seal()
+    # With a broker, Celery beat seals every few seconds (see CELERY_BEAT_SCHEDULE).
+
+
+def canonical(event: AuditEvent) -> bytes:
+    created = event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    row = [
+        event.pk, created, event.actor_id, event.actor_name, event.ip or "", event.user_agent,
+        event.request_id, event.action, event.object_type, event.object_id, event.object_repr,
+        event.result, event.message, event.changes,
+    ]
+    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _head_mac(last_seq: int, last_mac: str) -> str:
+    return crypto.audit_mac("head", f"{last_seq}|{last_mac}".encode())
+
+
+def audit_seal(*, batch: int = 2000) -> int:
+    """Chain pending rows. Only sealers lock the head row; concurrent sealers skip instead of waiting."""
+    sealed = 0
+    with transaction.atomic():
+        AuditChainHead.objects.get_or_create(pk=HEAD_ID)
+        qs = AuditChainHead.objects.filter(pk=HEAD_ID)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        head = qs.first()
+        if head is None:
+            return 0
+        pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+        if not pending:
+            return 0
+        for event in pending:
+            head.last_seq += 1
+            event.seq = head.last_seq
+            event.prev_mac = head.last_mac
+            event.mac = crypto.audit_mac(event.prev_mac, canonical(event))
+            head.last_mac = event.mac
+            head.last_event_id = event.pk
+            sealed += 1
+        AuditEvent.objects.bulk_update(pending, ["seq", "prev_mac", "mac"], batch_size=500)
+        head.head_mac = _head_mac(head.last_seq, head.last_mac)
+        head.sealed_at = timezone.now()
+        head.save()
+    return sealed
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    checked: int
+    unsealed: int
+    problem: str = ""
+    event_id: int | None = None
+    kind: str = ""  # modified / inserted / deleted / head
+    details: list[str] = field(default_factory=list)
+
+
+def audit_verify() -> VerifyReport:
+    """Walk the sealed chain in seq order and report the first modified, deleted or inserted row."""
+    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
+    unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
+    if head is None:
+        has_sealed = AuditEvent.objects.filter(seq__isnull=False).exists()
+        if has_sealed:
+            return VerifyReport(False, 0, unsealed, "链头记录缺失，无法确认链尾完整。", None, "head")
+        return VerifyReport(True, 0, unsealed)
+    if head.head_mac != _head_mac(head.last_seq, head.last_mac):
+        return VerifyReport(False, 0, unsealed, "链头记录被篡改。", None, "head")
+
+    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000)
+    prev_mac = ""
+    prev_id: int | None = None
+    checked = 0
+    pending: AuditEvent | None = None
+
+    def intact(ev: AuditEvent) -> bool:
+        return ev.mac == crypto.audit_mac(ev.prev_mac, canonical(ev))
+
+    for ev in rows:
+        if pending is not None:
+            bad = pending
+            if ev.prev_mac == bad.mac:
+                return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 的内容被修改。", bad.pk, "modified")
+            if ev.prev_mac == prev_mac:
+                return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 是被插入的记录。", bad.pk, "inserted")
+            return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 被修改或插入。", bad.pk, "modified")
+        if not intact(ev):
+            pending = ev
+            continue
+        if ev.prev_mac != prev_mac:
+            where = f"审计事件 #{prev_id} 之后、" if prev_id else "链首、"
+            return VerifyReport(
+                False, checked, unsealed, f"{where}审计事件 #{ev.pk} 之前的记录被删除。", ev.pk, "deleted"
+            )
+        prev_mac = ev.mac
+        prev_id = ev.pk
+        checked += 1
+    if pending is not None:
+        bad = pending
+        if head.last_mac == bad.mac:
+            return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 的内容被修改。", bad.pk, "modified")
+        return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 是被插入的记录。", bad.pk, "inserted")
+    if prev_mac != head.last_mac:
+        return VerifyReport(
+            False, checked, unsealed, f"审计事件 #{prev_id} 之后的记录被删除（链尾与链头不符）。", prev_id, "deleted"
+        )
+    return VerifyReport(True, checked, unsealed)

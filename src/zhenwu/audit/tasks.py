@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from zhenwu.audit.services import audit_seal
+
+
+@shared_task(name="zhenwu.audit.tasks.seal_audit_chain")
+def seal_audit_chain() -> int:
+    return audit_seal()

@@ -1,0 +1,57 @@
+"""The side navigation, built from the person's capabilities and memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from zhenwu.orgs.choices import Capability
+from zhenwu.orgs.scope import user_grants, user_has_capability
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    icon: str = ""
+    active: bool = False
+
+
+@dataclass
+class NavSection:
+    title: str
+    items: list[NavItem] = field(default_factory=list)
+
+
+def navigation_for(user: Any, path: str) -> list[NavSection]:
+    sections: list[NavSection] = []
+    work = NavSection("工作", [NavItem("我的工作台", reverse("dashboard:home"), "home")])
+    if user_grants(user):
+        work.items.append(NavItem("组织机构", reverse("orgs:unit_tree"), "tree"))
+    work.items.append(NavItem("工作日历", reverse("core:calendar"), "calendar"))
+    sections.append(work)
+
+    admin = NavSection("系统管理")
+    if user_has_capability(user, Capability.MANAGE_USERS):
+        admin.items.append(NavItem("用户管理", reverse("accounts:user_list"), "users"))
+    if user_has_capability(user, Capability.MANAGE_ROLES):
+        admin.items.append(NavItem("角色管理", reverse("accounts:role_list"), "shield"))
+    if user_has_capability(user, Capability.MANAGE_UNITS):
+        admin.items.append(NavItem("单位管理", reverse("orgs:unit_list"), "building"))
+    if user_has_capability(user, Capability.MANAGE_SECURITY):
+        admin.items.append(NavItem("账号安全", reverse("accounts:security"), "lock"))
+    if user_has_capability(user, Capability.VIEW_AUDIT):
+        admin.items.append(NavItem("审计日志", reverse("audit:event_list"), "file-search"))
+        admin.items.append(NavItem("登录日志", reverse("audit:login_list"), "login"))
+    if admin.items:
+        sections.append(admin)
+
+    me = NavSection("个人", [NavItem("修改密码", reverse("accounts:password_change"), "key"),
+                              NavItem("双因素认证", reverse("accounts:otp_setup"), "device")])
+    sections.append(me)
+    for section in sections:
+        for item in section.items:
+            item.active = path == item.url or (item.url != "/" and path.startswith(item.url) and len(item.url) > 1)
+    return sections

@@ -1,0 +1,188 @@
+"""Shared writes: holiday calendar, document numbers, attachments."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from zhenwu.audit.services import audit_record
+from zhenwu.core.errors import DomainError, PermissionDeniedError
+from zhenwu.core.models import Attachment, CalendarDay, CalendarYear, NumberSequence
+from zhenwu.orgs.choices import Capability
+from zhenwu.orgs.scope import user_has_capability
+
+CALENDAR_VERSION_KEY = "zhenwu:calendar:version"
+
+
+def calendar_changed() -> None:
+    try:
+        cache.incr(CALENDAR_VERSION_KEY)
+    except ValueError:
+        cache.set(CALENDAR_VERSION_KEY, 1, None)
+
+
+def calendar_seed(*, actor: Any = None, years: list[int] | None = None) -> int:
+    """Load official holidays and 调休 days from chinesecalendar; days edited by hand are kept."""
+    from zhenwu.core.workcalendar import chinese_calendar_seed
+
+    known, days = chinese_calendar_seed()
+    wanted = set(years) if years else known
+    created = 0
+    with transaction.atomic():
+        for year in sorted(wanted & known):
+            CalendarYear.objects.get_or_create(year=year, defaults={"source": "chinesecalendar"})
+        manual = set(CalendarDay.objects.filter(source="manual").values_list("date", flat=True))
+        existing = set(CalendarDay.objects.values_list("date", flat=True))
+        rows = [
+            CalendarDay(date=d, is_workday=is_workday, name=name, source="chinesecalendar")
+            for d, (is_workday, name) in sorted(days.items())
+            if d.year in wanted and d not in manual and d not in existing
+        ]
+        CalendarDay.objects.bulk_create(rows, batch_size=500)
+        created = len(rows)
+        if created and actor is not None:
+            audit_record(actor=actor, action="calendar.seed", object_type="core.calendarday",
+                         message=f"导入 {created} 个节假日/调休日")
+    calendar_changed()
+    return created
+
+
+def _require_calendar_admin(actor: Any) -> None:
+    if not user_has_capability(actor, Capability.MANAGE_CALENDAR):
+        raise PermissionDeniedError("您没有维护节假日日历的权限。")
+
+
+@transaction.atomic
+def calendar_year_add(*, actor: Any, year: int, note: str = "") -> CalendarYear:
+    """Declare a year known (after its official schedule is published); then enter its exceptions."""
+    _require_calendar_admin(actor)
+    if year < 2000 or year > 2100:
+        raise DomainError("年度应在 2000 至 2100 之间。", field="year")
+    obj, created = CalendarYear.objects.get_or_create(year=year, defaults={"source": "manual", "note": note})
+    if not created:
+        raise DomainError(f"{year} 年已在日历中。", field="year")
+    audit_record(actor=actor, action="calendar.year_add", obj=obj, message=note)
+    calendar_changed()
+    return obj
+
+
+@transaction.atomic
+def calendar_day_set(*, actor: Any, day: date, is_workday: bool, name: str = "") -> CalendarDay | None:
+    """Mark a date as holiday or working day; a date that matches the Mon-Fri rule needs no row."""
+    _require_calendar_admin(actor)
+    if not CalendarYear.objects.filter(year=day.year).exists():
+        raise DomainError(f"请先添加 {day.year} 年度，再维护该年的节假日。", field="date")
+    existing = CalendarDay.objects.filter(date=day).first()
+    before = {"is_workday": existing.is_workday, "name": existing.name} if existing else {"is_workday": day.weekday() < 5}
+    default_workday = day.weekday() < 5
+    result: CalendarDay | None
+    if is_workday == default_workday:
+        if existing:
+            existing.delete()
+        result = None
+    else:
+        result, _ = CalendarDay.objects.update_or_create(
+            date=day, defaults={"is_workday": is_workday, "name": name.strip(), "source": "manual"}
+        )
+    audit_record(
+        actor=actor, action="calendar.day_set", object_type="core.calendarday", object_id=day.isoformat(),
+        object_repr=str(day), before=before, after={"is_workday": is_workday, "name": name.strip()},
+    )
+    calendar_changed()
+    return result
+
+
+def next_number(key: str, day: date) -> int:
+    """Gap-free per-day counter. Call inside the transaction that uses the number: a rollback returns it.
+
+    The UPDATE takes a row lock on one narrow (key, day) row only, held until the caller commits.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number must run inside transaction.atomic()")
+    updated = NumberSequence.objects.filter(key=key, day=day).update(last_value=F("last_value") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(key=key, day=day, last_value=1)
+            return 1
+        except IntegrityError:
+            NumberSequence.objects.filter(key=key, day=day).update(last_value=F("last_value") + 1)
+    return int(NumberSequence.objects.values_list("last_value", flat=True).get(key=key, day=day))
+
+
+def document_number(prefix: str, day: date, *, width: int = 4) -> str:
+    """E.g. NT-20261128-0042."""
+    value = next_number(prefix, day)
+    return f"{prefix}-{day:%Y%m%d}-{value:0{width}d}"
+
+
+# Magic bytes -> MIME type. The browser's claimed type and the file name are never trusted.
+SIGNATURES: list[tuple[bytes, int, str]] = [
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"%PDF-", 0, "application/pdf"),
+    (b"PK\x03\x04", 0, "application/zip"),
+]
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+DOCUMENT_TYPES = IMAGE_TYPES | {"application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+TYPE_LABELS = {
+    "image/jpeg": "JPEG 图片", "image/png": "PNG 图片", "image/webp": "WebP 图片", "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel 表格(xlsx)",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 文档(docx)",
+}
+
+
+def sniff_content_type(head: bytes, name: str = "") -> str:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for magic, offset, mime in SIGNATURES:
+        if head[offset: offset + len(magic)] == magic:
+            if mime == "application/zip":
+                lower = name.lower()
+                if lower.endswith(".xlsx"):
+                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                if lower.endswith(".docx"):
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            return mime
+    return "application/octet-stream"
+
+
+@transaction.atomic
+def attachment_create(
+    *, actor: Any, upload: UploadedFile, allowed_types: set[str] | None = None, max_bytes: int | None = None
+) -> Attachment:
+    allowed = allowed_types or IMAGE_TYPES
+    limit = max_bytes or settings.ZHENWU_UPLOAD_MAX_BYTES
+    size = upload.size or 0
+    if size == 0:
+        raise DomainError("上传的文件是空的。", field="file")
+    if size > limit:
+        raise DomainError(f"文件过大：{size / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB。", field="file")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head, upload.name or "")
+    if content_type not in allowed:
+        names = "、".join(sorted(TYPE_LABELS.get(t, t) for t in allowed))
+        raise DomainError(f"文件类型不支持（实际内容不是允许的格式）。允许：{names}。", field="file")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        original_name=(upload.name or "file")[:255], content_type=content_type, size=size,
+        sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(upload.name or "file", upload, save=False)
+    attachment.save()
+    audit_record(actor=actor, action="attachment.create", obj=attachment,
+                 extra={"size": size, "content_type": content_type, "sha256": attachment.sha256})
+    return attachment

@@ -1,0 +1,279 @@
+"""Working-day and working-hour arithmetic for deadlines (办理时限) and SLAs.
+
+Pure Python with no database access so it can be property-tested; the holiday table that
+feeds it lives in the database and is seeded from the ``chinese_calendar`` package by
+:func:`chinese_calendar_seed`.
+
+Rules:
+
+* Monday to Friday are working days, Saturday and Sunday are not, unless ``exceptions`` says
+  otherwise (statutory holidays on weekdays; 调休 working weekends).
+* A date in a year that is not in ``known_years`` raises :class:`UnknownCalendarYear`: the
+  State Council publishes each year's schedule late in the previous year, and a deadline
+  computed by guessing would be wrong, so the calendar never guesses.
+* Working hours are the ``periods`` of each working day in Asia/Shanghai local time, by
+  default 08:30-12:00 and 13:30-17:30.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from zhenwu.core.errors import DomainError
+
+__all__ = [
+    "DEFAULT_PERIODS",
+    "SHANGHAI",
+    "UnknownCalendarYear",
+    "WorkCalendar",
+    "chinese_calendar_seed",
+    "parse_periods",
+]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULT_PERIODS: tuple[tuple[time, time], ...] = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
+
+_ONE_DAY = timedelta(days=1)
+_MICROSECOND = timedelta(microseconds=1)
+_MICROS_PER_HOUR = 3_600_000_000
+
+
+class UnknownCalendarYear(DomainError):
+    """The calendar has no holiday schedule for ``year``."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            f"工作日历尚未包含 {year} 年的节假日安排，请系统管理员先在“节假日日历”中维护该年度。",
+            code="unknown_calendar_year",
+        )
+        self.year = year
+
+
+def parse_periods(spec: Iterable[Sequence[time | str]]) -> tuple[tuple[time, time], ...]:
+    """Turn ``(("08:30", "12:00"), ...)`` (strings or ``time`` objects) into time pairs."""
+    result: list[tuple[time, time]] = []
+    for pair in spec:
+        if len(pair) != 2:
+            raise ValueError("each working period must be a (start, end) pair")
+        start, end = (p if isinstance(p, time) else time.fromisoformat(p) for p in pair)
+        result.append((start, end))
+    return tuple(result)
+
+
+def _check_periods(periods: tuple[tuple[time, time], ...]) -> None:
+    if not periods:
+        raise ValueError("at least one working period is required")
+    previous_end: time | None = None
+    for start, end in periods:
+        if start.tzinfo is not None or end.tzinfo is not None:
+            raise ValueError("working periods are naive local times")
+        if not start < end:
+            raise ValueError(f"working period {start}-{end} must start before it ends")
+        if previous_end is not None and start < previous_end:
+            raise ValueError("working periods must be sorted and must not overlap")
+        previous_end = end
+
+
+def _micros(delta: timedelta) -> int:
+    return delta // _MICROSECOND
+
+
+class WorkCalendar:
+    """Working-day calendar with explicit per-date exceptions and daily working periods."""
+
+    def __init__(
+        self,
+        known_years: Iterable[int],
+        exceptions: Mapping[date, bool],
+        periods: tuple[tuple[time, time], ...] = DEFAULT_PERIODS,
+        tz: tzinfo = SHANGHAI,
+    ) -> None:
+        _check_periods(periods)
+        self.known_years: frozenset[int] = frozenset(known_years)
+        self.exceptions: dict[date, bool] = dict(exceptions)
+        self.periods = periods
+        self.tz = tz
+
+    @classmethod
+    def from_chinese_calendar(
+        cls,
+        years: Iterable[int] | None = None,
+        periods: tuple[tuple[time, time], ...] = DEFAULT_PERIODS,
+    ) -> WorkCalendar:
+        """Calendar built directly from the ``chinese_calendar`` package data."""
+        known, days = chinese_calendar_seed(years)
+        return cls(known, {d: workday for d, (workday, _name) in days.items()}, periods)
+
+    # ------------------------------------------------------------------ days
+
+    def _check_year(self, d: date) -> None:
+        if d.year not in self.known_years:
+            raise UnknownCalendarYear(d.year)
+
+    def is_workday(self, d: date) -> bool:
+        """Whether ``d`` is a working day. Raises :class:`UnknownCalendarYear` if not covered."""
+        if isinstance(d, datetime):
+            d = d.date()
+        self._check_year(d)
+        override = self.exceptions.get(d)
+        if override is not None:
+            return override
+        return d.weekday() < 5
+
+    def next_workday(self, d: date) -> date:
+        """The first working day strictly after ``d``."""
+        current = d + _ONE_DAY
+        while not self.is_workday(current):
+            current += _ONE_DAY
+        return current
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start`` (``start`` itself is never counted).
+
+        ``n == 0`` returns ``start`` when it is a working day, otherwise the next working day,
+        so the result is always a working day. For ``n >= 1`` the result is independent of
+        whether ``start`` is a working day: a request received on Saturday with a 1-day limit
+        is due on Monday, as is one received on Friday.
+        """
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        if n == 0:
+            return start if self.is_workday(start) else self.next_workday(start)
+        current = start
+        for _ in range(n):
+            current = self.next_workday(current)
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Number of working days in ``(start, end]``; negative when ``end < start``.
+
+        ``working_days_between(d, add_working_days(d, n)) == n`` for every ``n >= 1`` (and for
+        ``n == 0`` when ``d`` is a working day), and ``between(a, b) == -between(b, a)``.
+        """
+        if end < start:
+            return -self.working_days_between(end, start)
+        self._check_year(start)
+        count = 0
+        current = start
+        while current < end:
+            current += _ONE_DAY
+            if self.is_workday(current):
+                count += 1
+        return count
+
+    # ------------------------------------------------------------------ hours
+
+    def _local(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("working-hour arithmetic needs timezone-aware datetimes")
+        return moment.astimezone(self.tz)
+
+    def _day_periods(self, d: date) -> list[tuple[datetime, datetime]]:
+        return [
+            (datetime.combine(d, start, tzinfo=self.tz), datetime.combine(d, end, tzinfo=self.tz))
+            for start, end in self.periods
+        ]
+
+    @property
+    def hours_per_day(self) -> float:
+        """Working hours in one working day."""
+        total = sum(
+            _micros(datetime.combine(date.min, end) - datetime.combine(date.min, start))
+            for start, end in self.periods
+        )
+        return total / _MICROS_PER_HOUR
+
+    def add_working_hours(self, start: datetime, hours: float) -> datetime:
+        """The earliest instant at which ``hours`` working hours have elapsed since ``start``.
+
+        ``start`` must be timezone-aware; the result is in ``start``'s timezone. Time is
+        counted with microsecond resolution. ``hours == 0`` returns ``start``; otherwise the
+        result lies inside a working period or at its end (e.g. 3.5 hours from 08:30 is 12:00,
+        not 13:30).
+        """
+        if hours < 0:
+            raise ValueError("hours must be >= 0")
+        local = self._local(start)
+        self._check_year(local.date())
+        remaining = round(hours * _MICROS_PER_HOUR)
+        if remaining == 0:
+            return start
+        day = local.date()
+        cursor = local
+        while True:
+            if self.is_workday(day):
+                for period_start, period_end in self._day_periods(day):
+                    begin = max(cursor, period_start)
+                    if begin >= period_end:
+                        continue
+                    available = _micros(period_end - begin)
+                    if remaining <= available:
+                        return (begin + timedelta(microseconds=remaining)).astimezone(start.tzinfo)
+                    remaining -= available
+            day += _ONE_DAY
+            cursor = datetime.combine(day, time.min, tzinfo=self.tz)
+
+    def working_hours_between(self, start: datetime, end: datetime) -> float:
+        """Working hours between two aware datetimes; negative when ``end < start``."""
+        local_start, local_end = self._local(start), self._local(end)
+        if local_end < local_start:
+            return -self.working_hours_between(end, start)
+        self._check_year(local_start.date())
+        total = 0
+        day = local_start.date()
+        last_day = local_end.date()
+        while day <= last_day:
+            if self.is_workday(day):
+                for period_start, period_end in self._day_periods(day):
+                    begin = max(local_start, period_start)
+                    finish = min(local_end, period_end)
+                    if finish > begin:
+                        total += _micros(finish - begin)
+            day += _ONE_DAY
+        return total / _MICROS_PER_HOUR
+
+
+# --------------------------------------------------------------------------- seed data
+
+# chinese_calendar uses short names for some festivals; official notices use the full names.
+_FULL_HOLIDAY_NAMES = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
+
+
+def _holiday_name(holiday_value: str) -> str:
+    from chinese_calendar.constants import Holiday
+
+    try:
+        chinese: str = Holiday(holiday_value).chinese
+    except ValueError:
+        chinese = str(holiday_value)
+    return _FULL_HOLIDAY_NAMES.get(chinese, chinese)
+
+
+def chinese_calendar_seed(
+    years: Iterable[int] | None = None,
+) -> tuple[set[int], dict[date, tuple[bool, str]]]:
+    """Holiday data from the ``chinese_calendar`` package.
+
+    Returns ``(known_years, days)`` where ``known_years`` are the years the package covers
+    (the same ``min..max`` year of its holiday table that the package itself accepts),
+    restricted to ``years`` if given, and ``days`` maps every listed date of those years to
+    ``(is_workday, name)``: days off are named after the holiday (``"国庆节"``), working
+    weekends get the ``"调休"`` suffix (``"国庆节调休"``). Weekend days inside a holiday are
+    included too, so the table shows the whole holiday.
+    """
+    from chinese_calendar import constants
+
+    holidays: Mapping[date, str] = constants.holidays
+    workdays: Mapping[date, str] = constants.workdays
+    covered = set(range(min(holidays).year, max(holidays).year + 1))
+    known = covered if years is None else covered & set(years)
+    days: dict[date, tuple[bool, str]] = {}
+    for d, value in holidays.items():
+        if d.year in known:
+            days[d] = (False, _holiday_name(value))
+    for d, value in workdays.items():
+        if d.year in known:
+            days[d] = (True, _holiday_name(value) + "调休")
+    return known, dict(sorted(days.items()))

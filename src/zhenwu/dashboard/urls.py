@@ -1,0 +1,9 @@
+from django.urls import path
+
+from zhenwu.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("workbench/", views.home, name="home"),
+]

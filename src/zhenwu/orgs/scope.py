@@ -1,0 +1,147 @@
+"""Data scope: the one place that decides which rows a person may see or change.
+
+Every scoped model declares `SCOPE_UNIT` (lookup from the model to its owning Unit, "" for Unit
+itself) and optionally `SCOPE_OWNER` (lookup to the user who owns the row, for the "self" scope).
+`Model.objects.visible_to(user, action)` returns only rows inside the user's scope; pages, API,
+exports and htmx partials all read through it. Out of scope is 404, read-only is 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from zhenwu.accounts.models import User
+
+Action = Literal["view", "change"]
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScopeGrant:
+    scope: str
+    unit_id: int
+    unit_path: str
+    custom_unit_ids: tuple[int, ...]
+    can_write: bool
+
+
+def user_grants(user: Any) -> list[ScopeGrant]:
+    """The active memberships of `user` as scope grants, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_zhenwu_grants", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    from zhenwu.orgs.models import Membership
+
+    grants: list[ScopeGrant] = []
+    memberships = (
+        Membership.objects.filter(user_id=user.pk, is_active=True, unit__is_active=True)
+        .select_related("unit", "role")
+        .prefetch_related("role__custom_units")
+    )
+    for m in memberships:
+        grants.append(
+            ScopeGrant(
+                scope=m.role.data_scope,
+                unit_id=m.unit_id,
+                unit_path=m.unit.path,
+                custom_unit_ids=tuple(u.pk for u in m.role.custom_units.all()),
+                can_write=m.role.can_write,
+            )
+        )
+    user._zhenwu_grants = grants
+    return grants
+
+
+def scope_q(model: type[models.Model], user: Any, action: Action = "view") -> Q | None:
+    """A Q selecting the rows of `model` inside the user's scope; None means everything."""
+    from zhenwu.orgs.choices import DataScope
+
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return None
+    unit_lookup: str | None = getattr(model, "SCOPE_UNIT", None)
+    owner_lookup: str | None = getattr(model, "SCOPE_OWNER", None)
+    if unit_lookup is None and owner_lookup is None:
+        raise TypeError(f"{model.__name__} declares neither SCOPE_UNIT nor SCOPE_OWNER")
+    id_field = f"{unit_lookup}__id" if unit_lookup else "id"
+    path_field = f"{unit_lookup}__path" if unit_lookup else "path"
+
+    q = Q(pk__in=[])
+    for grant in user_grants(user):
+        if action == "change" and not grant.can_write:
+            continue
+        if grant.scope == DataScope.ALL:
+            return None
+        if grant.scope == DataScope.SELF:
+            if owner_lookup:
+                q |= Q(**{owner_lookup: user.pk})
+            continue
+        if unit_lookup is None:
+            continue
+        if grant.scope == DataScope.UNIT:
+            q |= Q(**{id_field: grant.unit_id})
+        elif grant.scope == DataScope.UNIT_AND_BELOW:
+            q |= Q(**{f"{path_field}__startswith": grant.unit_path})
+        elif grant.scope == DataScope.CUSTOM:
+            q |= Q(**{f"{id_field}__in": grant.custom_unit_ids})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    def visible_to(self, user: Any, action: Action = "view") -> ScopedQuerySet[M]:
+        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        q = scope_q(self.model, user, action)
+        if q is None:
+            return self
+        unit_lookup = getattr(self.model, "SCOPE_UNIT", None) or ""
+        if "__" in unit_lookup or getattr(self.model, "SCOPE_MULTI", False):
+            # A multi-valued path would duplicate rows; select by key instead.
+            return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
+        return self.filter(q)
+
+
+def get_scoped_object(queryset: models.QuerySet[M], user: User | Any, action: Action = "view", **lookup: Any) -> M:
+    """Fetch one object for `user`: 404 outside the view scope, 403 if visible but not changeable."""
+    qs: Any = queryset
+    visible = qs.visible_to(user, "view")
+    try:
+        obj = visible.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("记录不存在或不在您的数据范围内。") from exc
+    if action == "change" and not qs.visible_to(user, "change").filter(pk=obj.pk).exists():
+        raise PermissionDenied("您对该记录只有查看权限。")
+    return obj  # type: ignore[no-any-return]
+
+
+def user_has_capability(user: Any, capability: str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    caps = getattr(user, "_zhenwu_caps", None)
+    if caps is None:
+        from zhenwu.orgs.models import Role
+
+        caps = set()
+        for role in Role.objects.filter(memberships__user_id=user.pk, memberships__is_active=True).distinct():
+            caps.update(role.capabilities)
+        user._zhenwu_caps = caps
+    return capability in caps
+
+
+def admin_kinds_of(user: Any) -> set[str]:
+    from zhenwu.orgs.models import Role
+
+    if user is None or not getattr(user, "pk", None):
+        return set()
+    kinds = Role.objects.filter(memberships__user_id=user.pk, memberships__is_active=True).exclude(
+        admin_kind=""
+    ).values_list("admin_kind", flat=True)
+    return set(kinds)

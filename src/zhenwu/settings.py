@@ -1,0 +1,238 @@
+"""zhenwu settings: everything a deployment changes comes from the environment (see README)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("ZHENWU_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("ZHENWU_DEBUG", False)
+
+# Development fallbacks; `zhenwu check-deploy` refuses them.
+DEV_SECRET_KEY = "zhenwu-dev-insecure-secret-key-do-not-use-in-production"
+DEV_DATA_KEY = "1:0123456789abcdeffedcba9876543210"
+DEV_INDEX_KEY = "6e697574616e672d696e6465782d6b65792d646576"
+DEV_AUDIT_KEY = "6e697574616e672d61756469742d6b65792d646576"
+
+SECRET_KEY = os.environ.get("ZHENWU_SECRET_KEY", DEV_SECRET_KEY)
+# Comma-separated "keyid:hex" SM4 keys; the last one encrypts, all of them decrypt.
+ZHENWU_DATA_KEY = os.environ.get("ZHENWU_DATA_KEY", DEV_DATA_KEY)
+ZHENWU_INDEX_KEY = os.environ.get("ZHENWU_INDEX_KEY", DEV_INDEX_KEY)
+ZHENWU_AUDIT_KEY = os.environ.get("ZHENWU_AUDIT_KEY", DEV_AUDIT_KEY)
+# Demo accounts (known passwords) may log in only when this is on; default follows DEBUG.
+ZHENWU_DEMO_ACCOUNTS = env_bool("ZHENWU_DEMO_ACCOUNTS", DEBUG)
+ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
+ZHENWU_UPLOAD_MAX_BYTES = int(os.environ.get("ZHENWU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Working time used for SLA hours (start, end) pairs, local time.
+ZHENWU_WORK_PERIODS = (("08:30", "12:00"), ("13:30", "17:30"))
+ZHENWU_PASSWORD_MAX_AGE_DAYS = 90
+ZHENWU_PASSWORD_HISTORY = 5
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ZHENWU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("ZHENWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
+    "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "zhenwu.core",
+    "zhenwu.audit",
+    "zhenwu.orgs",
+    "zhenwu.accounts",
+    "zhenwu.dashboard",
+    "zhenwu.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhenwu.audit.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "zhenwu.accounts.middleware.AccountPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "zhenwu.urls"
+WSGI_APPLICATION = "zhenwu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhenwu.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        env="DATABASE_URL",
+        default=f"sqlite:///{VAR_DIR / 'zhenwu.sqlite3'}",
+        conn_max_age=int(os.environ.get("ZHENWU_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE",
+                                             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ZHENWU_TEST_SQLITE", "")} if os.environ.get("ZHENWU_TEST_SQLITE") else {}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "zhenwu.accounts.backends.ZhenwuModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "zhenwu.accounts.validators.ComplexityValidator"},
+    {"NAME": "zhenwu.accounts.validators.HistoryValidator"},
+    {"NAME": "zhenwu.accounts.validators.NotUsernameValidator"},
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# 30-minute idle timeout: the session expires 30 minutes after the last request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("ZHENWU_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_NAME = "zhenwu_session"
+
+# Lockout: 5 failures -> 30 minutes (django-axes).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ZHENWU_BEHIND_TLS_PROXY", False) else None
+if not DEBUG:
+    SECURE_HSTS_SECONDS = int(os.environ.get("ZHENWU_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = env_bool("ZHENWU_SSL_REDIRECT", False)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("ZHENWU_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("ZHENWU_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("ZHENWU_MANIFEST_STATIC", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "audit-seal": {"task": "zhenwu.audit.tasks.seal_audit_chain", "schedule": 10.0},
+}
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zhenwu.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {"TITLE": "zhenwu 镇务 API", "VERSION": "0.1.0"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ZHENWU_LOG_LEVEL", "WARNING")},
+}
+CSRF_FAILURE_VIEW = "zhenwu.core.errorviews.csrf_failure"
+# Lockout is per account (等保: 5 failures -> 30 min). Locking by IP would lock a whole town hall behind one NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("zhenwu.portal.urls")),
+    path("", include("zhenwu.dashboard.urls")),
+    path("", include("zhenwu.accounts.urls")),
+    path("", include("zhenwu.orgs.urls")),
+    path("", include("zhenwu.audit.urls")),
+    path("", include("zhenwu.core.urls")),
+]
+
+handler400 = "zhenwu.core.errorviews.bad_request"
+handler403 = "zhenwu.core.errorviews.permission_denied"
+handler404 = "zhenwu.core.errorviews.page_not_found"
+handler500 = "zhenwu.core.errorviews.server_error"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Any:
+    """The calendar and other process caches must not leak between tests (each test rolls back the DB)."""
+    from django.core.cache import cache
+
+    import zhenwu.core.selectors as core_selectors
+
+    cache.clear()
+    core_selectors._cached = None
+    yield
+    cache.clear()
+    core_selectors._cached = None
+
+
+@pytest.fixture
+def cast(db: Any) -> Any:
+    from zhenwu.core.testing import make_cast
+
+    return make_cast()
