@@ -99,10 +99,10 @@ def user_reset_password(*, actor: Any, user: User) -> str:
     return temporary
 
 
-@transaction.atomic
 def user_change_password(*, user: User, old_password: str, new_password: str) -> User:
     """The person changes their own password (forced at first login and every 90 days)."""
     if not user.check_password(old_password):
+        # Recorded in its own transaction: a refused attempt must leave a trace.
         audit_record(actor=user, action="user.change_password", obj=user, result="failure", message="原密码错误")
         raise DomainError("原密码不正确。", field="old_password")
     if old_password == new_password:
@@ -111,12 +111,13 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
         validate_password(new_password, user)
     except ValidationError as exc:
         raise DomainError("；".join(exc.messages), field="new_password1") from exc
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    _remember_password(user)
-    audit_record(actor=user, action="user.change_password", obj=user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        _remember_password(user)
+        audit_record(actor=user, action="user.change_password", obj=user)
     return user
 
 
