@@ -16,8 +16,8 @@ from django_otp import login as otp_login
 
 from zhenwu.accounts import otp
 from zhenwu.accounts.forms import LoginForm, OTPTokenForm, PasswordChangeForm
-from zhenwu.accounts.validators import POLICY_TEXT
 from zhenwu.accounts.services import user_change_password
+from zhenwu.accounts.validators import POLICY_TEXT
 from zhenwu.core.errors import DomainError
 from zhenwu.orgs.scope import admin_kinds_of
 

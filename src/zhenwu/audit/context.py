@@ -13,4 +13,4 @@ class RequestContext:
     user_agent: str = ""
 
 
-current_request: ContextVar[RequestContext] = ContextVar("zhenwu_request", default=RequestContext())
+current_request: ContextVar[RequestContext] = ContextVar("zhenwu_request", default=RequestContext())  # noqa: B039 - frozen

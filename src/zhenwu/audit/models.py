@@ -69,3 +69,6 @@ class AuditChainHead(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     head_mac = models.CharField(max_length=64, default="")
     sealed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"审计链头 #{self.last_seq}"

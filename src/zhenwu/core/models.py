@@ -54,6 +54,9 @@ class NumberSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "day"], name="core_numbersequence_key_day_uniq")]
 
+    def __str__(self) -> str:
+        return f"{self.key} {self.day} #{self.last_value}"
+
 
 class Attachment(BaseModel):
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -115,7 +115,7 @@ def get_scoped_object(queryset: models.QuerySet[M], user: User | Any, action: Ac
     visible = qs.visible_to(user, "view")
     try:
         obj = visible.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("记录不存在或不在您的数据范围内。") from exc
     if action == "change" and not qs.visible_to(user, "change").filter(pk=obj.pk).exists():
         raise PermissionDenied("您对该记录只有查看权限。")

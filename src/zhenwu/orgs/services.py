@@ -22,7 +22,10 @@ def _validate(*, parent: Unit | None, code: str, name: str, kind: str, unit_type
               handles_requests: bool, unit: Unit | None = None) -> None:
     if not CODE_RE.match(code):
         raise DomainError("单位编码只能使用字母、数字、连字符和下划线，最长 40 位。", field="code")
-    if Unit.objects.filter(code=code).exclude(pk=getattr(unit, "pk", None)).exists():
+    same_code = Unit.objects.filter(code=code)
+    if unit is not None:
+        same_code = same_code.exclude(pk=unit.pk)
+    if same_code.exists():
         raise DomainError(f"单位编码“{code}”已存在。", field="code")
     if not name.strip():
         raise DomainError("请填写单位名称。", field="name")

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhenwu.orgs import selectors
-from zhenwu.orgs.models import Unit
 from zhenwu.orgs.choices import Capability
+from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 
 

@@ -27,8 +27,8 @@ def zhenwu_deploy_problems() -> list[str]:
         demo_active = User.objects.filter(is_demo=True, is_active=True).count()
         if demo_active and settings.ZHENWU_DEMO_ACCOUNTS:
             problems.append(f"数据库中有 {demo_active} 个可登录的演示账号。")
-    except Exception:  # noqa: BLE001 - the database may not be reachable yet; Django's checks report that
-        pass
+    except Exception as exc:  # noqa: BLE001 - the database may not be reachable yet
+        problems.append(f"无法读取数据库：{exc}")
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         problems.append("正在使用 SQLite：生产环境请设置 DATABASE_URL 指向 PostgreSQL。")
     if not settings.REDIS_URL:
