@@ -84,7 +84,9 @@ def bench() -> None:
         for i in range(N):
             with transaction.atomic():
                 Unit.objects.filter(pk=town.pk).update(sort_order=i)
-                audit_record(actor=actor, action="bench.update", obj=town, before={"n": i - 1}, after={"n": i})
+                audit_record(
+                    actor=actor, action="bench.update", obj=town, before={"n": i - 1}, after={"n": i}
+                )
 
     from django.conf import settings
 
@@ -104,8 +106,12 @@ def bench() -> None:
 
     # 3. Concurrent audited writers: no global lock, so throughput should not collapse.
     per = N // THREADS
-    units = [Unit.objects.create(code=f"B-{i}", name=f"部门{i}", kind="department", parent=town,
-                                 path=f"/B/B-{i}/", depth=1) for i in range(THREADS)]
+    units = [
+        Unit.objects.create(
+            code=f"B-{i}", name=f"部门{i}", kind="department", parent=town, path=f"/B/B-{i}/", depth=1
+        )
+        for i in range(THREADS)
+    ]
 
     def audited_worker(i: int) -> None:
         for k in range(per):
@@ -119,7 +125,9 @@ def bench() -> None:
         t1 = threaded(lambda i: audited_worker(0) if i == 0 else None, 1)
         tn = threaded(audited_worker, THREADS)
         print(f"audited writes, 1 thread: {per / t1:8.0f} writes/s")
-        print(f"audited writes, {THREADS} threads:{per * THREADS / tn:8.0f} writes/s  (speed-up {per * THREADS / tn / (per / t1):.2f}x)")
+        print(
+            f"audited writes, {THREADS} threads:{per * THREADS / tn:8.0f} writes/s  (speed-up {per * THREADS / tn / (per / t1):.2f}x)"
+        )
 
         # 4. Gap-free numbering: one (key, day) row per sequence; different keys never wait on each other.
         day = date(2026, 11, 28)
@@ -129,25 +137,35 @@ def bench() -> None:
                 for _ in range(per):
                     with transaction.atomic():
                         document_number(key_of(i), day)
+
             return worker
 
         t_same = threaded(numbers(lambda i: "SAME"), THREADS)
         t_diff = threaded(numbers(lambda i: f"K{i}"), THREADS)
         print(f"numbers, same key:        {per * THREADS / t_same:8.0f} numbers/s")
-        print(f"numbers, own key each:    {per * THREADS / t_diff:8.0f} numbers/s  (ratio {t_same / t_diff:.2f}x)")
+        print(
+            f"numbers, own key each:    {per * THREADS / t_diff:8.0f} numbers/s  (ratio {t_same / t_diff:.2f}x)"
+        )
         from zhenwu.core.models import NumberSequence
 
         assert NumberSequence.objects.get(key="SAME", day=day).last_value == per * THREADS
 
     # 5. Data scope over 1,000 units: visible_to against an unscoped count.
-    villages = [Unit(code=f"V{i}", name=f"村{i}", kind="village", parent=town, path=f"/B/V{i}/", depth=1)
-                for i in range(200)]
+    villages = [
+        Unit(code=f"V{i}", name=f"村{i}", kind="village", parent=town, path=f"/B/V{i}/", depth=1)
+        for i in range(200)
+    ]
     Unit.objects.bulk_create(villages)
-    grids = [Unit(code=f"V{i}-G{j}", name=f"网格{i}-{j}", kind="grid", path=f"/B/V{i}/V{i}-G{j}/", depth=2)
-             for i in range(200) for j in range(4)]
+    grids = [
+        Unit(code=f"V{i}-G{j}", name=f"网格{i}-{j}", kind="grid", path=f"/B/V{i}/V{i}-G{j}/", depth=2)
+        for i in range(200)
+        for j in range(4)
+    ]
     Unit.objects.bulk_create(grids)
     cadre = make_user("bench_cadre")
-    Membership.objects.create(user=cadre, unit=Unit.objects.get(code="V7"), role=Role.objects.get(code="village_cadre"))
+    Membership.objects.create(
+        user=cadre, unit=Unit.objects.get(code="V7"), role=Role.objects.get(code="village_cadre")
+    )
     reps = 300
     t_base = timed(lambda: [Unit.objects.filter(path__startswith="/B/V7/").count() for _ in range(reps)])
 
@@ -161,8 +179,12 @@ def bench() -> None:
     t_warm = timed(lambda: [Unit.objects.visible_to(cadre).count() for _ in range(reps)])
     print(f"units in database:        {Unit.objects.count():8d}")
     print(f"same filter by hand:      {reps / t_base:8.0f} queries/s")
-    print(f"visible_to, grants cached:{reps / t_warm:8.0f} queries/s  (cost ratio {t_warm / t_base:.2f}x; cached per request)")
-    print(f"visible_to, cold grants:  {reps / t_scoped:8.0f} queries/s  (cost ratio {t_scoped / t_base:.2f}x; first call of a request)")
+    print(
+        f"visible_to, grants cached:{reps / t_warm:8.0f} queries/s  (cost ratio {t_warm / t_base:.2f}x; cached per request)"
+    )
+    print(
+        f"visible_to, cold grants:  {reps / t_scoped:8.0f} queries/s  (cost ratio {t_scoped / t_base:.2f}x; first call of a request)"
+    )
 
 
 if __name__ == "__main__":

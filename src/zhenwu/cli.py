@@ -1,10 +1,10 @@
 """The `zhenwu` command: Django's manage.py with zhenwu's own commands under friendly names.
 
-    zhenwu demo            load the 牛塘镇 demo (idempotent)
-    zhenwu serve           migrate and serve on http://127.0.0.1:8000 (development server)
-    zhenwu check-deploy    Django's deploy checks plus zhenwu's own
-    zhenwu audit verify    verify the audit chain; `zhenwu audit seal` seals pending rows
-    zhenwu <any manage.py command>
+zhenwu demo            load the 牛塘镇 demo (idempotent)
+zhenwu serve           migrate and serve on http://127.0.0.1:8000 (development server)
+zhenwu check-deploy    Django's deploy checks plus zhenwu's own
+zhenwu audit verify    verify the audit chain; `zhenwu audit seal` seals pending rows
+zhenwu <any manage.py command>
 """
 
 from __future__ import annotations

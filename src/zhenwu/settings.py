@@ -41,8 +41,12 @@ ZHENWU_WORK_PERIODS = (("08:30", "12:00"), ("13:30", "17:30"))
 ZHENWU_PASSWORD_MAX_AGE_DAYS = 90
 ZHENWU_PASSWORD_HISTORY = 5
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ZHENWU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("ZHENWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ZHENWU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("ZHENWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -114,9 +118,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE",
-                                             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ZHENWU_TEST_SQLITE", "")} if os.environ.get("ZHENWU_TEST_SQLITE") else {}
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    DATABASES["default"]["TEST"] = (
+        {"NAME": os.environ.get("ZHENWU_TEST_SQLITE", "")} if os.environ.get("ZHENWU_TEST_SQLITE") else {}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -160,7 +171,9 @@ AXES_ENABLE_ADMIN = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ZHENWU_BEHIND_TLS_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ZHENWU_BEHIND_TLS_PROXY", False) else None
+)
 if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("ZHENWU_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

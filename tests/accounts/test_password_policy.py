@@ -60,9 +60,15 @@ def test_a_new_account_must_change_its_password_at_first_login(client, cast):
     response = client.get("/workbench/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/password/")
-    response = client.post("/accounts/password/?next=/workbench/", {
-        "old_password": temporary, "new_password1": "Fresh#Start2026", "new_password2": "Fresh#Start2026",
-        "next": "/workbench/"})
+    response = client.post(
+        "/accounts/password/?next=/workbench/",
+        {
+            "old_password": temporary,
+            "new_password1": "Fresh#Start2026",
+            "new_password2": "Fresh#Start2026",
+            "next": "/workbench/",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/workbench/").status_code == 200
 
@@ -75,7 +81,8 @@ def test_password_older_than_90_days_forces_a_change(client, cast):
 
 
 def test_password_change_page_names_the_broken_rule_in_chinese(client, cast):
-    response = login(client, cast.yahe_cadre).post("/accounts/password/", {
-        "old_password": PASSWORD, "new_password1": "short", "new_password2": "short"})
+    response = login(client, cast.yahe_cadre).post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}
+    )
     assert response.status_code == 200
     assert "至少需要 8 个字符" in response.content.decode()

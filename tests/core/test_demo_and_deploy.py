@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Unit.objects.count(), User.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
+    return (
+        Unit.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_demo_loads_niutang_and_is_idempotent():
@@ -29,10 +34,21 @@ def test_demo_loads_niutang_and_is_idempotent():
     assert Unit.objects.get(name="东塘村").is_sample
     assert not Unit.objects.get(name="丫河村").is_sample
     assert set(User.objects.filter(is_demo=True).values_list("username", flat=True)) == {
-        a.username for a in DEMO_ACCOUNTS}
+        a.username for a in DEMO_ACCOUNTS
+    }
     roles = set(Membership.objects.values_list("role__code", flat=True))
-    assert {"operator", "dept_staff", "village_cadre", "grid_worker", "inspector", "leader", "citizen",
-            "sys_admin", "sec_admin", "audit_admin"} <= roles
+    assert {
+        "operator",
+        "dept_staff",
+        "village_cadre",
+        "grid_worker",
+        "inspector",
+        "leader",
+        "citizen",
+        "sys_admin",
+        "sec_admin",
+        "audit_admin",
+    } <= roles
 
 
 def test_demo_command_prints_the_accounts(capsys):

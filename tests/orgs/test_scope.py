@@ -103,12 +103,18 @@ def test_moving_a_unit_moves_its_subtree_in_the_scope(cast):
     from zhenwu.orgs.services import unit_update
 
     u = cast.yahe_grid
-    unit_update(actor=cast.sysadmin, unit=u, parent=cast.lujiaxiang, name=u.name, kind=u.kind,
-                unit_type=u.unit_type, handles_requests=True, is_active=True)
+    unit_update(
+        actor=cast.sysadmin,
+        unit=u,
+        parent=cast.lujiaxiang,
+        name=u.name,
+        kind=u.kind,
+        unit_type=u.unit_type,
+        handles_requests=True,
+        is_active=True,
+    )
     assert "NT-YH-G01" in codes(Unit.objects.visible_to(cast.ljx_cadre))
     assert "NT-YH-G01" not in codes(Unit.objects.visible_to(cast.yahe_cadre))
-
-
 
 
 from zhenwu.core.testing import ScopedViewTests  # noqa: E402

@@ -27,8 +27,9 @@ class User(AbstractUser):
     real_name = models.CharField("姓名", max_length=40, blank=True)
     phone = EncryptedTextField("手机号", blank=True)
     phone_index = BlindIndexField(source="phone", kind="phone")
-    is_demo = models.BooleanField("演示账号", default=False,
-                                  help_text="演示账号的密码是公开的，仅在演示模式下允许登录")
+    is_demo = models.BooleanField(
+        "演示账号", default=False, help_text="演示账号的密码是公开的，仅在演示模式下允许登录"
+    )
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 

@@ -15,7 +15,7 @@ from zhenwu.accounts.models import PasswordHistory, User
 from zhenwu.audit.services import audit_record, snapshot
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.core.pii import validate_mobile
-from zhenwu.orgs.choices import AdminKind, Capability
+from zhenwu.orgs.choices import ADMIN_CAPABILITY_KIND, AdminKind, Capability, DataScope
 from zhenwu.orgs.models import Membership, Role, Unit
 from zhenwu.orgs.scope import admin_kinds_of, user_has_capability
 
@@ -49,7 +49,12 @@ def _validate_phone(phone: str) -> str:
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, real_name: str, phone: str = "", is_demo: bool = False,
+    *,
+    actor: Any,
+    username: str,
+    real_name: str,
+    phone: str = "",
+    is_demo: bool = False,
     password: str | None = None,
 ) -> tuple[User, str]:
     """Create a person with a one-time password that must be changed at first login."""
@@ -103,7 +108,9 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     """The person changes their own password (forced at first login and every 90 days)."""
     if not user.check_password(old_password):
         # Recorded in its own transaction: a refused attempt must leave a trace.
-        audit_record(actor=user, action="user.change_password", obj=user, result="failure", message="原密码错误")
+        audit_record(
+            actor=user, action="user.change_password", obj=user, result="failure", message="原密码错误"
+        )
         raise DomainError("原密码不正确。", field="old_password")
     if old_password == new_password:
         raise DomainError("新密码不能与原密码相同。", field="new_password1")
@@ -148,8 +155,11 @@ def membership_add(*, actor: Any, user: User, unit: Unit, role: Role, title: str
     require_capability(actor, Capability.MANAGE_USERS)
     if not Unit.objects.visible_to(actor, "change").filter(pk=unit.pk).exists():
         raise PermissionDeniedError("该单位不在您的管理范围内。")
-    if role.admin_kind and not user_has_capability(actor, Capability.MANAGE_ROLES):
-        raise PermissionDeniedError("只有系统管理员可以授予三员角色。")
+    # Without role management an admin may only grant roles that stay inside their own scope:
+    # anchored at a unit they may change, no town-wide or custom scope, no capabilities.
+    broad = role.admin_kind or role.capabilities or role.data_scope in (DataScope.ALL, DataScope.CUSTOM)
+    if broad and not user_has_capability(actor, Capability.MANAGE_ROLES):
+        raise PermissionDeniedError(f"“{role.name}”的权限超出您的管理范围，只有系统管理员可以授予。")
     # Lock the person's row so two concurrent grants cannot both pass the 三员分立 check.
     User.objects.select_for_update().filter(pk=user.pk).first()
     _check_separation_of_duties(user, role)
@@ -163,8 +173,10 @@ def membership_add(*, actor: Any, user: User, unit: Unit, role: Role, title: str
 @transaction.atomic
 def membership_remove(*, actor: Any, membership: Membership) -> None:
     require_capability(actor, Capability.MANAGE_USERS)
-    if membership.user_id == getattr(actor, "pk", None) and membership.role.capabilities and (
-        Capability.MANAGE_USERS in membership.role.capabilities
+    if (
+        membership.user_id == getattr(actor, "pk", None)
+        and membership.role.capabilities
+        and (Capability.MANAGE_USERS in membership.role.capabilities)
     ):
         raise DomainError("不能移除自己的用户管理权限。")
     before = snapshot(membership)
@@ -174,18 +186,35 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
 
 @transaction.atomic
 def role_update(
-    *, actor: Any, role: Role, name: str, description: str, data_scope: str, can_write: bool,
-    capabilities: list[str], custom_units: list[Unit],
+    *,
+    actor: Any,
+    role: Role,
+    name: str,
+    description: str,
+    data_scope: str,
+    can_write: bool,
+    capabilities: list[str],
+    custom_units: list[Unit],
 ) -> Role:
     require_capability(actor, Capability.MANAGE_ROLES)
     valid_caps = {c.value for c in Capability}
     unknown = [c for c in capabilities if c not in valid_caps]
     if unknown:
         raise DomainError(f"未知的功能权限：{'、'.join(unknown)}", field="capabilities")
-    if role.admin_kind == AdminKind.AUDIT and Capability.MANAGE_USERS in capabilities:
-        raise DomainError("三员分立：审计管理员不能管理用户。", field="capabilities")
-    if role.admin_kind == AdminKind.SYSTEM and Capability.VIEW_AUDIT in capabilities:
-        raise DomainError("三员分立：系统管理员不能查看审计日志。", field="capabilities")
+    for cap in capabilities:
+        owner = ADMIN_CAPABILITY_KIND.get(cap)
+        if owner is not None and owner != role.admin_kind:
+            raise DomainError(
+                f"三员分立：“{Capability(cap).label}”只能授予{AdminKind(owner).label}角色。",
+                field="capabilities",
+            )
+    if role.is_builtin and role.admin_kind == AdminKind.SYSTEM:
+        missing = {Capability.MANAGE_ROLES, Capability.MANAGE_USERS} - set(capabilities)
+        if missing:
+            raise DomainError(
+                "内置系统管理员角色必须保留“管理角色”和“管理用户与任职”，否则将无人能管理权限。",
+                field="capabilities",
+            )
     if data_scope == "custom" and not custom_units:
         raise DomainError("自定义数据范围须至少选择一个单位。", field="custom_units")
     before = snapshot(role)

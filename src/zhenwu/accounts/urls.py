@@ -16,7 +16,9 @@ urlpatterns = [
     path("manage/users/new/", manage_views.user_create, name="user_create"),
     path("manage/users/<int:pk>/", manage_views.user_detail, name="user_detail"),
     path("manage/users/<int:pk>/edit/", manage_views.user_edit, name="user_edit"),
-    path("manage/users/<int:pk>/reset-password/", manage_views.user_reset_password, name="user_reset_password"),
+    path(
+        "manage/users/<int:pk>/reset-password/", manage_views.user_reset_password, name="user_reset_password"
+    ),
     path("manage/users/<int:pk>/reveal-phone/", manage_views.user_reveal_phone, name="user_reveal_phone"),
     path("manage/users/<int:pk>/memberships/add/", manage_views.membership_add, name="membership_add"),
     path("manage/memberships/<int:pk>/remove/", manage_views.membership_remove, name="membership_remove"),

@@ -42,10 +42,14 @@ class HistoryValidator:
         from zhenwu.accounts.models import PasswordHistory
 
         depth = settings.ZHENWU_PASSWORD_HISTORY
-        hashes = list(PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[:depth])
+        hashes = list(
+            PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[:depth]
+        )
         for encoded in hashes:
             if check_password(password, encoded):
-                raise ValidationError(f"新密码不能与最近 {depth} 次使用过的密码相同。", code="password_reused")
+                raise ValidationError(
+                    f"新密码不能与最近 {depth} 次使用过的密码相同。", code="password_reused"
+                )
 
     def get_help_text(self) -> str:
         return f"不能与最近 {settings.ZHENWU_PASSWORD_HISTORY} 次使用过的密码相同。"

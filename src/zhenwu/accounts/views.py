@@ -24,7 +24,9 @@ from zhenwu.orgs.scope import admin_kinds_of
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -57,9 +59,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user_change_password(user=request.user,  # type: ignore[arg-type]
-                                 old_password=form.cleaned_data["old_password"],
-                                 new_password=form.cleaned_data["new_password1"])
+            user_change_password(
+                user=request.user,  # type: ignore[arg-type]
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -68,8 +72,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
             return redirect(_safe_next(request))
-    return render(request, "accounts/password_change.html", {"form": form, "policy": POLICY_TEXT,
-                                                              "forced": request.user.must_change_password})  # type: ignore[union-attr]
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "policy": POLICY_TEXT, "forced": request.user.must_change_password},
+    )  # type: ignore[union-attr]
 
 
 @login_required
@@ -84,7 +91,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         form.add_error("token", "验证码不正确或已过期，请输入手机上当前显示的 6 位数字。")
     context = {
-        "form": form, "device": device, "qr_svg": otp.qr_svg(device),
+        "form": form,
+        "device": device,
+        "qr_svg": otp.qr_svg(device),
         "secret": device.config_url.split("secret=")[1].split("&")[0],
         "has_confirmed": otp.confirmed_device(request.user) is not None,
         "demo_token": otp.current_token(device) if _demo(request) else "",
@@ -109,10 +118,20 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         from zhenwu.audit.services import audit_record
 
-        audit_record(actor=request.user, action="otp.verify", obj=request.user, result="failure",
-                     message="动态口令错误")
+        audit_record(
+            actor=request.user,
+            action="otp.verify",
+            obj=request.user,
+            result="failure",
+            message="动态口令错误",
+        )
         form.add_error("token", "验证码不正确或已过期。")
-    return render(request, "accounts/otp_verify.html", {
-        "form": form, "admin_kinds": admin_kinds_of(request.user),
-        "demo_token": otp.current_token(device) if _demo(request) else "",
-    })
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {
+            "form": form,
+            "admin_kinds": admin_kinds_of(request.user),
+            "demo_token": otp.current_token(device) if _demo(request) else "",
+        },
+    )

@@ -23,8 +23,15 @@ class AuditEvent(models.Model):
     """Append-only audit record. Rows are sealed into an HMAC-SM3 chain in `seq` order by the sealer."""
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
     actor_name = models.CharField("操作人姓名", max_length=80, blank=True)
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
     user_agent = models.CharField("客户端", max_length=300, blank=True)
@@ -72,3 +79,6 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"审计链头 #{self.last_seq}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise DomainError("审计链头不能删除。")

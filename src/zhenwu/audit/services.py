@@ -119,9 +119,20 @@ def schedule_seal() -> None:
 def canonical(event: AuditEvent) -> bytes:
     created = event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
     row = [
-        event.pk, created, event.actor_id, event.actor_name, event.ip or "", event.user_agent,
-        event.request_id, event.action, event.object_type, event.object_id, event.object_repr,
-        event.result, event.message, event.changes,
+        event.pk,
+        created,
+        event.actor_id,
+        event.actor_name,
+        event.ip or "",
+        event.user_agent,
+        event.request_id,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.object_repr,
+        event.result,
+        event.message,
+        event.changes,
     ]
     return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -130,11 +141,17 @@ def _head_mac(last_seq: int, last_mac: str) -> str:
     return crypto.audit_mac("head", f"{last_seq}|{last_mac}".encode())
 
 
+def ensure_chain_head() -> AuditChainHead:
+    """The head exists from the first migrate on, so a missing head always means tampering."""
+    head, _ = AuditChainHead.objects.get_or_create(pk=HEAD_ID, defaults={"head_mac": _head_mac(0, "")})
+    return head
+
+
 def audit_seal(*, batch: int = 2000) -> int:
     """Chain pending rows. Only sealers lock the head row; concurrent sealers skip instead of waiting."""
     sealed = 0
     with transaction.atomic():
-        AuditChainHead.objects.get_or_create(pk=HEAD_ID)
+        ensure_chain_head()
         qs = AuditChainHead.objects.filter(pk=HEAD_ID)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
@@ -181,14 +198,16 @@ def audit_verify() -> VerifyReport:
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
     unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
     if head is None:
-        has_sealed = AuditEvent.objects.filter(seq__isnull=False).exists()
-        if has_sealed:
-            return VerifyReport(False, 0, unsealed, "链头记录缺失，无法确认链尾完整。", None, "head")
-        return VerifyReport(True, 0, unsealed)
+        return VerifyReport(False, 0, unsealed, "链头记录缺失：审计链可能被整体删除或重建。", None, "head")
     if head.head_mac != _head_mac(head.last_seq, head.last_mac):
         return VerifyReport(False, 0, unsealed, "链头记录被篡改。", None, "head")
 
-    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000)
+    # Walk only what the head we read covers: a seal running meanwhile only adds rows after it.
+    rows = (
+        AuditEvent.objects.filter(seq__isnull=False, seq__lte=head.last_seq)
+        .order_by("seq")
+        .iterator(chunk_size=2000)
+    )
     prev_mac = ""
     prev_id: int | None = None
     checked = 0
@@ -201,10 +220,16 @@ def audit_verify() -> VerifyReport:
         if pending is not None:
             bad = pending
             if ev.prev_mac == bad.mac:
-                return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 的内容被修改。", bad.pk, "modified")
+                return VerifyReport(
+                    False, checked, unsealed, f"审计事件 #{bad.pk} 的内容被修改。", bad.pk, "modified"
+                )
             if ev.prev_mac == prev_mac:
-                return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 是被插入的记录。", bad.pk, "inserted")
-            return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 被修改或插入。", bad.pk, "modified")
+                return VerifyReport(
+                    False, checked, unsealed, f"审计事件 #{bad.pk} 是被插入的记录。", bad.pk, "inserted"
+                )
+            return VerifyReport(
+                False, checked, unsealed, f"审计事件 #{bad.pk} 被修改或插入。", bad.pk, "modified"
+            )
         if not intact(ev):
             pending = ev
             continue
@@ -219,10 +244,27 @@ def audit_verify() -> VerifyReport:
     if pending is not None:
         bad = pending
         if head.last_mac == bad.mac:
-            return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 的内容被修改。", bad.pk, "modified")
-        return VerifyReport(False, checked, unsealed, f"审计事件 #{bad.pk} 是被插入的记录。", bad.pk, "inserted")
-    if prev_mac != head.last_mac:
+            return VerifyReport(
+                False, checked, unsealed, f"审计事件 #{bad.pk} 的内容被修改。", bad.pk, "modified"
+            )
         return VerifyReport(
-            False, checked, unsealed, f"审计事件 #{prev_id} 之后的记录被删除（链尾与链头不符）。", prev_id, "deleted"
+            False, checked, unsealed, f"审计事件 #{bad.pk} 是被插入的记录。", bad.pk, "inserted"
+        )
+    if prev_mac != head.last_mac:
+        where = f"审计事件 #{prev_id} 之后的记录" if prev_id else "链中全部已封存记录"
+        return VerifyReport(
+            False, checked, unsealed, f"{where}被删除（链尾与链头不符）。", prev_id, "deleted"
+        )
+    # Rows beyond the head are only genuine if a seal that finished meanwhile moved the head past them.
+    latest = AuditChainHead.objects.filter(pk=HEAD_ID).values_list("last_seq", flat=True).first() or 0
+    forged = AuditEvent.objects.filter(seq__gt=max(latest, head.last_seq)).order_by("seq").first()
+    if forged is not None:
+        return VerifyReport(
+            False,
+            checked,
+            unsealed,
+            f"审计事件 #{forged.pk} 是被插入的记录（在链头之后）。",
+            forged.pk,
+            "inserted",
         )
     return VerifyReport(True, checked, unsealed)

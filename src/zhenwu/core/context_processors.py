@@ -11,7 +11,9 @@ from zhenwu.core.navigation import navigation_for
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
-        "nav_sections": navigation_for(user, request.path) if user is not None and user.is_authenticated else [],
+        "nav_sections": navigation_for(user, request.path)
+        if user is not None and user.is_authenticated
+        else [],
         "demo_mode": settings.ZHENWU_DEMO_ACCOUNTS,
         "site_name": "镇务",
         "town_name": "牛塘镇",

@@ -34,24 +34,91 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS: list[DemoAccount] = [
-    DemoAccount("town_admin", "镇级业务管理员（政务办）", "演示·政务办管理员", "NT-ZWB", "town_admin", "主任", "13800138001"),
+    DemoAccount(
+        "town_admin",
+        "镇级业务管理员（政务办）",
+        "演示·政务办管理员",
+        "NT-ZWB",
+        "town_admin",
+        "主任",
+        "13800138001",
+    ),
     DemoAccount("operator", "热线话务员", "演示·话务员", "NT-ZWB", "operator", "受理员", "13800138002"),
-    DemoAccount("cgb_staff", "部门经办人（城市管理办公室）", "演示·城管办经办人", "NT-CGB", "dept_staff", "经办人", "13800138003"),
-    DemoAccount("yahe_cadre", "丫河村干部", "演示·丫河村干部", "NT-YH", "village_cadre", "村委委员", "13800138004"),
-    DemoAccount("yahe_viewer", "丫河村查看员（只读）", "演示·丫河村查看员", "NT-YH", "village_viewer", "", "13800138005"),
-    DemoAccount("ljx_cadre", "卢家巷村干部", "演示·卢家巷村干部", "NT-LJX", "village_cadre", "村委委员", "13800138006"),
-    DemoAccount("yahe_grid", "网格员（丫河村第一网格）", "演示·网格员", "NT-YH-G01", "grid_worker", "专职网格员", "13800138007"),
+    DemoAccount(
+        "cgb_staff",
+        "部门经办人（城市管理办公室）",
+        "演示·城管办经办人",
+        "NT-CGB",
+        "dept_staff",
+        "经办人",
+        "13800138003",
+    ),
+    DemoAccount(
+        "yahe_cadre", "丫河村干部", "演示·丫河村干部", "NT-YH", "village_cadre", "村委委员", "13800138004"
+    ),
+    DemoAccount(
+        "yahe_viewer",
+        "丫河村查看员（只读）",
+        "演示·丫河村查看员",
+        "NT-YH",
+        "village_viewer",
+        "",
+        "13800138005",
+    ),
+    DemoAccount(
+        "ljx_cadre", "卢家巷村干部", "演示·卢家巷村干部", "NT-LJX", "village_cadre", "村委委员", "13800138006"
+    ),
+    DemoAccount(
+        "yahe_grid",
+        "网格员（丫河村第一网格）",
+        "演示·网格员",
+        "NT-YH-G01",
+        "grid_worker",
+        "专职网格员",
+        "13800138007",
+    ),
     DemoAccount("inspector", "考核组督查员", "演示·督查员", "NT-CGB", "inspector", "考核组", "13800138008"),
     DemoAccount("leader", "镇领导", "演示·镇领导", "NT", "leader", "分管领导", "13800138009"),
     DemoAccount("citizen", "群众", "演示·群众", "NT", "citizen", "", "13800138010"),
-    DemoAccount("sysadmin", "系统管理员（需绑定动态口令）", "演示·系统管理员", "NT-DZB", "sys_admin", "", "13800138011"),
-    DemoAccount("secadmin", "安全管理员（需绑定动态口令）", "演示·安全管理员", "NT-DZB", "sec_admin", "", "13800138012"),
-    DemoAccount("auditadmin", "审计管理员（需绑定动态口令）", "演示·审计管理员", "NT-DZB", "audit_admin", "", "13800138013"),
+    DemoAccount(
+        "sysadmin",
+        "系统管理员（需绑定动态口令）",
+        "演示·系统管理员",
+        "NT-DZB",
+        "sys_admin",
+        "",
+        "13800138011",
+    ),
+    DemoAccount(
+        "secadmin",
+        "安全管理员（需绑定动态口令）",
+        "演示·安全管理员",
+        "NT-DZB",
+        "sec_admin",
+        "",
+        "13800138012",
+    ),
+    DemoAccount(
+        "auditadmin",
+        "审计管理员（需绑定动态口令）",
+        "演示·审计管理员",
+        "NT-DZB",
+        "audit_admin",
+        "",
+        "13800138013",
+    ),
 ]
 
 # (code, name, kind, unit_type, handles_requests, is_sample, parent_code)
-T, D, V, C, G, S, E = (UnitKind.TOWN, UnitKind.DEPARTMENT, UnitKind.VILLAGE, UnitKind.COMMUNITY, UnitKind.GRID,
-                       UnitKind.STATION, UnitKind.EXTERNAL)
+T, D, V, C, G, S, E = (
+    UnitKind.TOWN,
+    UnitKind.DEPARTMENT,
+    UnitKind.VILLAGE,
+    UnitKind.COMMUNITY,
+    UnitKind.GRID,
+    UnitKind.STATION,
+    UnitKind.EXTERNAL,
+)
 U = UnitType
 DEMO_UNITS: list[tuple[str, str, str, str, bool, bool, str]] = [
     ("NT-DZB", "党政办", D, U.TOWNSHIP, False, False, "NT"),
@@ -94,19 +161,38 @@ def _bootstrap_admin() -> Any:
 
     town = Unit.objects.filter(code="NT").first()
     if town is None:
-        town = Unit.objects.create(code="NT", name="牛塘镇", kind=UnitKind.TOWN, unit_type=UnitType.TOWNSHIP,
-                                   handles_requests=True, path="/NT/", depth=0,
-                                   address="江苏省常州市武进区牛塘镇")
+        town = Unit.objects.create(
+            code="NT",
+            name="牛塘镇",
+            kind=UnitKind.TOWN,
+            unit_type=UnitType.TOWNSHIP,
+            handles_requests=True,
+            path="/NT/",
+            depth=0,
+            address="江苏省常州市武进区牛塘镇",
+        )
         audit_record(actor=None, action="demo.bootstrap", obj=town, message="创建演示镇")
     dzb = Unit.objects.filter(code="NT-DZB").first()
     if dzb is None:
-        dzb = Unit.objects.create(code="NT-DZB", name="党政办", kind=UnitKind.DEPARTMENT, parent=town,
-                                  unit_type=UnitType.TOWNSHIP, path="/NT/NT-DZB/", depth=1)
+        dzb = Unit.objects.create(
+            code="NT-DZB",
+            name="党政办",
+            kind=UnitKind.DEPARTMENT,
+            parent=town,
+            unit_type=UnitType.TOWNSHIP,
+            path="/NT/NT-DZB/",
+            depth=1,
+        )
     admin = User.objects.filter(username="sysadmin").first()
     if admin is None:
         spec = next(a for a in DEMO_ACCOUNTS if a.username == "sysadmin")
-        admin = User(username=spec.username, real_name=spec.real_name, phone=spec.phone, is_demo=True,
-                     must_change_password=False)
+        admin = User(
+            username=spec.username,
+            real_name=spec.real_name,
+            phone=spec.phone,
+            is_demo=True,
+            must_change_password=False,
+        )
         admin.set_password(DEMO_PASSWORD)
         admin.save()
         PasswordHistory.objects.create(user=admin, password=admin.password)
@@ -129,14 +215,28 @@ def load_demo() -> dict[str, int]:
         if Unit.objects.filter(code=code).exists():
             continue
         parent = Unit.objects.get(code=parent_code)
-        org_services.unit_create(actor=admin, parent=parent, code=code, name=name, kind=kind, unit_type=unit_type,
-                                 handles_requests=handles, is_sample=sample)
+        org_services.unit_create(
+            actor=admin,
+            parent=parent,
+            code=code,
+            name=name,
+            kind=kind,
+            unit_type=unit_type,
+            handles_requests=handles,
+            is_sample=sample,
+        )
         counts["units"] += 1
     for spec in DEMO_ACCOUNTS:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
-            user, _ = account_services.user_create(actor=admin, username=spec.username, real_name=spec.real_name,
-                                                   phone=spec.phone, is_demo=True, password=DEMO_PASSWORD)
+            user, _ = account_services.user_create(
+                actor=admin,
+                username=spec.username,
+                real_name=spec.real_name,
+                phone=spec.phone,
+                is_demo=True,
+                password=DEMO_PASSWORD,
+            )
             counts["users"] += 1
         unit = Unit.objects.get(code=spec.unit_code)
         role = Role.objects.get(code=spec.role)

@@ -69,7 +69,9 @@ def build_xlsx(*, title: str, columns: list[Column], rows: Iterable[Any], note: 
     return buffer.getvalue()
 
 
-def xlsx_response(*, filename: str, title: str, columns: list[Column], rows: Iterable[Any], note: str = "") -> HttpResponse:
+def xlsx_response(
+    *, filename: str, title: str, columns: list[Column], rows: Iterable[Any], note: str = ""
+) -> HttpResponse:
     from urllib.parse import quote
 
     data = build_xlsx(title=title, columns=columns, rows=rows, note=note)

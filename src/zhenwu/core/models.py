@@ -52,7 +52,9 @@ class NumberSequence(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "day"], name="core_numbersequence_key_day_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "day"], name="core_numbersequence_key_day_uniq")
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} {self.day} #{self.last_value}"
@@ -65,7 +67,11 @@ class Attachment(BaseModel):
     size = models.PositiveIntegerField("大小(字节)")
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -48,10 +48,17 @@ def navigation_for(user: Any, path: str) -> list[NavSection]:
     if admin.items:
         sections.append(admin)
 
-    me = NavSection("个人", [NavItem("修改密码", reverse("accounts:password_change"), "key"),
-                              NavItem("双因素认证", reverse("accounts:otp_setup"), "device")])
+    me = NavSection(
+        "个人",
+        [
+            NavItem("修改密码", reverse("accounts:password_change"), "key"),
+            NavItem("双因素认证", reverse("accounts:otp_setup"), "device"),
+        ],
+    )
     sections.append(me)
-    for section in sections:
-        for item in section.items:
-            item.active = path == item.url or (item.url != "/" and path.startswith(item.url) and len(item.url) > 1)
+    # Only the longest matching entry is active (/audit/logins/ is 登录日志, not also 审计日志).
+    items = [item for section in sections for item in section.items]
+    matches = [i for i in items if path == i.url or (len(i.url) > 1 and path.startswith(i.url))]
+    if matches:
+        max(matches, key=lambda i: len(i.url)).active = True
     return sections

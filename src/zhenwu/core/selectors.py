@@ -19,7 +19,9 @@ def get_work_calendar() -> WorkCalendar:
         return _cached[1]
     known = set(CalendarYear.objects.values_list("year", flat=True))
     exceptions = dict(CalendarDay.objects.values_list("date", "is_workday"))
-    calendar = WorkCalendar(known_years=known, exceptions=exceptions, periods=parse_periods(settings.ZHENWU_WORK_PERIODS))
+    calendar = WorkCalendar(
+        known_years=known, exceptions=exceptions, periods=parse_periods(settings.ZHENWU_WORK_PERIODS)
+    )
     if not version:
         cache.add("zhenwu:calendar:version", 1, None)
         version = int(cache.get("zhenwu:calendar:version") or 1)

@@ -48,8 +48,12 @@ def calendar_seed(*, actor: Any = None, years: list[int] | None = None) -> int:
         CalendarDay.objects.bulk_create(rows, batch_size=500)
         created = len(rows)
         if created and actor is not None:
-            audit_record(actor=actor, action="calendar.seed", object_type="core.calendarday",
-                         message=f"导入 {created} 个节假日/调休日")
+            audit_record(
+                actor=actor,
+                action="calendar.seed",
+                object_type="core.calendarday",
+                message=f"导入 {created} 个节假日/调休日",
+            )
     calendar_changed()
     return created
 
@@ -80,7 +84,11 @@ def calendar_day_set(*, actor: Any, day: date, is_workday: bool, name: str = "")
     if not CalendarYear.objects.filter(year=day.year).exists():
         raise DomainError(f"请先添加 {day.year} 年度，再维护该年的节假日。", field="date")
     existing = CalendarDay.objects.filter(date=day).first()
-    before = {"is_workday": existing.is_workday, "name": existing.name} if existing else {"is_workday": day.weekday() < 5}
+    before = (
+        {"is_workday": existing.is_workday, "name": existing.name}
+        if existing
+        else {"is_workday": day.weekday() < 5}
+    )
     default_workday = day.weekday() < 5
     result: CalendarDay | None
     if is_workday == default_workday:
@@ -92,8 +100,13 @@ def calendar_day_set(*, actor: Any, day: date, is_workday: bool, name: str = "")
             date=day, defaults={"is_workday": is_workday, "name": name.strip(), "source": "manual"}
         )
     audit_record(
-        actor=actor, action="calendar.day_set", object_type="core.calendarday", object_id=day.isoformat(),
-        object_repr=str(day), before=before, after={"is_workday": is_workday, "name": name.strip()},
+        actor=actor,
+        action="calendar.day_set",
+        object_type="core.calendarday",
+        object_id=day.isoformat(),
+        object_repr=str(day),
+        before=before,
+        after={"is_workday": is_workday, "name": name.strip()},
     )
     calendar_changed()
     return result
@@ -131,10 +144,16 @@ SIGNATURES: list[tuple[bytes, int, str]] = [
     (b"PK\x03\x04", 0, "application/zip"),
 ]
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
-DOCUMENT_TYPES = IMAGE_TYPES | {"application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+DOCUMENT_TYPES = IMAGE_TYPES | {
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 TYPE_LABELS = {
-    "image/jpeg": "JPEG 图片", "image/png": "PNG 图片", "image/webp": "WebP 图片", "application/pdf": "PDF",
+    "image/jpeg": "JPEG 图片",
+    "image/png": "PNG 图片",
+    "image/webp": "WebP 图片",
+    "application/pdf": "PDF",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel 表格(xlsx)",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 文档(docx)",
 }
@@ -144,7 +163,7 @@ def sniff_content_type(head: bytes, name: str = "") -> str:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     for magic, offset, mime in SIGNATURES:
-        if head[offset: offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             if mime == "application/zip":
                 lower = name.lower()
                 if lower.endswith(".xlsx"):
@@ -178,11 +197,18 @@ def attachment_create(
         digest.update(chunk)
     upload.seek(0)
     attachment = Attachment(
-        original_name=(upload.name or "file")[:255], content_type=content_type, size=size,
-        sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        original_name=(upload.name or "file")[:255],
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     attachment.file.save(upload.name or "file", upload, save=False)
     attachment.save()
-    audit_record(actor=actor, action="attachment.create", obj=attachment,
-                 extra={"size": size, "content_type": content_type, "sha256": attachment.sha256})
+    audit_record(
+        actor=actor,
+        action="attachment.create",
+        obj=attachment,
+        extra={"size": size, "content_type": content_type, "sha256": attachment.sha256},
+    )
     return attachment

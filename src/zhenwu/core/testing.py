@@ -39,18 +39,33 @@ def _unit(code: str, name: str, kind: str, parent: Any = None, unit_type: str = 
     from zhenwu.orgs.models import Unit
 
     path = f"{parent.path if parent else '/'}{code}/"
-    return Unit.objects.create(code=code, name=name, kind=kind, parent=parent, unit_type=unit_type,
-                               handles_requests=True, path=path, depth=(parent.depth + 1) if parent else 0)
+    return Unit.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        unit_type=unit_type,
+        handles_requests=True,
+        path=path,
+        depth=(parent.depth + 1) if parent else 0,
+    )
 
 
-def make_user(username: str, *, unit: Any = None, role: str = "", real_name: str = "", phone: str = "") -> Any:
+def make_user(
+    username: str, *, unit: Any = None, role: str = "", real_name: str = "", phone: str = ""
+) -> Any:
     from zhenwu.accounts.models import PasswordHistory, User
     from zhenwu.orgs.bootstrap import ensure_builtin_roles
     from zhenwu.orgs.models import Membership, Role
 
     ensure_builtin_roles()
-    user = User(username=username, real_name=real_name or username, phone=phone, must_change_password=False,
-                password_changed_at=timezone.now())
+    user = User(
+        username=username,
+        real_name=real_name or username,
+        phone=phone,
+        must_change_password=False,
+        password_changed_at=timezone.now(),
+    )
     user.set_password(PASSWORD)
     user.save()
     PasswordHistory.objects.create(user=user, password=user.password)
@@ -68,13 +83,23 @@ def make_cast() -> Cast:
     lujiaxiang = _unit("NT-LJX", "卢家巷村", "village", town)
     lujiaxiang_grid = _unit("NT-LJX-G01", "卢家巷村第一网格", "grid", lujiaxiang)
     return Cast(
-        town=town, department=department, yahe=yahe, yahe_grid=yahe_grid, yahe_station=yahe_station,
-        lujiaxiang=lujiaxiang, lujiaxiang_grid=lujiaxiang_grid,
-        town_admin=make_user("town_admin", unit=town, role="town_admin", real_name="镇管理员", phone="13800138001"),
-        yahe_cadre=make_user("yahe_cadre", unit=yahe, role="village_cadre", real_name="丫河干部", phone="13800138004"),
+        town=town,
+        department=department,
+        yahe=yahe,
+        yahe_grid=yahe_grid,
+        yahe_station=yahe_station,
+        lujiaxiang=lujiaxiang,
+        lujiaxiang_grid=lujiaxiang_grid,
+        town_admin=make_user(
+            "town_admin", unit=town, role="town_admin", real_name="镇管理员", phone="13800138001"
+        ),
+        yahe_cadre=make_user(
+            "yahe_cadre", unit=yahe, role="village_cadre", real_name="丫河干部", phone="13800138004"
+        ),
         yahe_viewer=make_user("yahe_viewer", unit=yahe, role="village_viewer", real_name="丫河查看员"),
-        ljx_cadre=make_user("ljx_cadre", unit=lujiaxiang, role="village_cadre", real_name="卢家巷干部",
-                            phone="13800138006"),
+        ljx_cadre=make_user(
+            "ljx_cadre", unit=lujiaxiang, role="village_cadre", real_name="卢家巷干部", phone="13800138006"
+        ),
         citizen=make_user("citizen", unit=town, role="citizen", real_name="张三", phone="13912345678"),
         sysadmin=make_user("sysadmin", unit=department, role="sys_admin", real_name="系统管理员"),
         secadmin=make_user("secadmin", unit=department, role="sec_admin", real_name="安全管理员"),
@@ -92,7 +117,8 @@ def login(client: Client, user: Any) -> Client:
     client.force_login(user)
     if admin_kinds_of(user):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-            user=user, name="test", confirmed=True)
+            user=user, name="test", confirmed=True
+        )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

@@ -28,14 +28,22 @@ def today_info() -> TodayInfo:
     today = timezone.localdate()
     calendar = get_work_calendar()
     try:
-        return TodayInfo(today, calendar.is_workday(today), calendar.next_workday(today),
-                         calendar.add_working_days(today, 5))
+        return TodayInfo(
+            today,
+            calendar.is_workday(today),
+            calendar.next_workday(today),
+            calendar.add_working_days(today, 5),
+        )
     except DomainError as exc:
         return TodayInfo(today, None, None, None, exc.message)
 
 
 def my_memberships(*, user: Any) -> Any:
-    return Membership.objects.filter(user=user, is_active=True).select_related("unit", "role").order_by("unit__path")
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("unit", "role")
+        .order_by("unit__path")
+    )
 
 
 def admin_cards(*, user: Any) -> list[dict[str, Any]]:
@@ -47,27 +55,61 @@ def admin_cards(*, user: Any) -> list[dict[str, Any]]:
     cards: list[dict[str, Any]] = []
     if user_has_capability(user, Capability.MANAGE_USERS):
         visible = User.objects.visible_to(user)
-        cards.append({"title": "待首次改密的账号", "value": visible.filter(must_change_password=True, is_active=True,
-                      is_demo=False).count(), "url": reverse("accounts:user_list") + "?state=must_change",
-                      "hint": "新建或重置密码后尚未登录修改的账号"})
-        cards.append({"title": "已停用账号", "value": visible.filter(is_active=False).count(),
-                      "url": reverse("accounts:user_list") + "?state=inactive", "hint": "可在用户管理中重新启用"})
+        cards.append(
+            {
+                "title": "待首次改密的账号",
+                "value": visible.filter(must_change_password=True, is_active=True, is_demo=False).count(),
+                "url": reverse("accounts:user_list") + "?state=must_change",
+                "hint": "新建或重置密码后尚未登录修改的账号",
+            }
+        )
+        cards.append(
+            {
+                "title": "已停用账号",
+                "value": visible.filter(is_active=False).count(),
+                "url": reverse("accounts:user_list") + "?state=inactive",
+                "hint": "可在用户管理中重新启用",
+            }
+        )
     if user_has_capability(user, Capability.MANAGE_UNITS):
-        cards.append({"title": "启用中的单位", "value": Unit.objects.visible_to(user).filter(is_active=True).count(),
-                      "url": reverse("orgs:unit_list"), "hint": "镇、部门、村/社区、网格与便民服务站"})
+        cards.append(
+            {
+                "title": "启用中的单位",
+                "value": Unit.objects.visible_to(user).filter(is_active=True).count(),
+                "url": reverse("orgs:unit_list"),
+                "hint": "镇、部门、村/社区、网格与便民服务站",
+            }
+        )
     if user_has_capability(user, Capability.MANAGE_SECURITY):
         from axes.models import AccessAttempt
 
         since = timezone.now() - timedelta(hours=24)
-        cards.append({"title": "24小时内登录失败", "value": AccessAttempt.objects.filter(attempt_time__gte=since).count(),
-                      "url": reverse("accounts:security"), "hint": "连续 5 次失败的账号会被锁定 30 分钟"})
+        cards.append(
+            {
+                "title": "24小时内登录失败",
+                "value": AccessAttempt.objects.filter(attempt_time__gte=since).count(),
+                "url": reverse("accounts:security"),
+                "hint": "连续 5 次失败的账号会被锁定 30 分钟",
+            }
+        )
     if user_has_capability(user, Capability.VIEW_AUDIT):
         from zhenwu.audit.models import AuditEvent
 
         start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        cards.append({"title": "今日审计事件", "value": AuditEvent.objects.filter(created_at__gte=start).count(),
-                      "url": reverse("audit:event_list"), "hint": "包括登录、失败登录与所有数据修改"})
-        cards.append({"title": "今日失败或拒绝的操作", "value": AuditEvent.objects.filter(created_at__gte=start)
-                      .exclude(result="success").count(), "url": reverse("audit:event_list") + "?result=failure",
-                      "hint": "需要关注的异常操作"})
+        cards.append(
+            {
+                "title": "今日审计事件",
+                "value": AuditEvent.objects.filter(created_at__gte=start).count(),
+                "url": reverse("audit:event_list"),
+                "hint": "包括登录、失败登录与所有数据修改",
+            }
+        )
+        cards.append(
+            {
+                "title": "今日失败或拒绝的操作",
+                "value": AuditEvent.objects.filter(created_at__gte=start).exclude(result="success").count(),
+                "url": reverse("audit:event_list") + "?result=failure",
+                "hint": "需要关注的异常操作",
+            }
+        )
     return cards

@@ -12,11 +12,15 @@ from zhenwu.orgs.models import Unit
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(selectors.my_memberships(user=request.user))
     units_in_scope = Unit.objects.visible_to(request.user).filter(is_active=True)
-    return render(request, "dashboard/home.html", {
-        "memberships": memberships,
-        "today": selectors.today_info(),
-        "cards": selectors.admin_cards(user=request.user),
-        "units_in_scope": units_in_scope.count(),
-        "grids_in_scope": units_in_scope.filter(kind="grid").count(),
-        "stations_in_scope": units_in_scope.filter(kind="station").count(),
-    })
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "memberships": memberships,
+            "today": selectors.today_info(),
+            "cards": selectors.admin_cards(user=request.user),
+            "units_in_scope": units_in_scope.count(),
+            "grids_in_scope": units_in_scope.filter(kind="grid").count(),
+            "stations_in_scope": units_in_scope.filter(kind="station").count(),
+        },
+    )

@@ -5,11 +5,13 @@ from django.db.models.signals import post_migrate
 
 
 def _after_migrate(sender: Any, **kwargs: Any) -> None:
+    from zhenwu.audit.services import ensure_chain_head
     from zhenwu.core.services import calendar_seed
     from zhenwu.orgs.bootstrap import ensure_builtin_roles
 
     ensure_builtin_roles()
     calendar_seed()
+    ensure_chain_head()
 
 
 class OrgsConfig(AppConfig):

@@ -75,3 +75,14 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "audit.view", "查看与导出审计日志"
     REVEAL_PII = "core.reveal_pii", "查看完整个人信息"
     VIEW_DASHBOARD = "dashboard.view", "查看驾驶舱"
+
+
+# Administrative capabilities belong to exactly one of the three separated admin kinds (三员分立).
+ADMIN_CAPABILITY_KIND: dict[str, str] = {
+    Capability.MANAGE_UNITS: AdminKind.SYSTEM,
+    Capability.MANAGE_USERS: AdminKind.SYSTEM,
+    Capability.MANAGE_ROLES: AdminKind.SYSTEM,
+    Capability.MANAGE_CALENDAR: AdminKind.SYSTEM,
+    Capability.MANAGE_SECURITY: AdminKind.SECURITY,
+    Capability.VIEW_AUDIT: AdminKind.AUDIT,
+}

@@ -15,14 +15,24 @@ class Unit(BaseModel):
     SCOPE_UNIT = ""  # the unit itself is the scope anchor
 
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     code = models.CharField("单位编码", max_length=40, unique=True)
     name = models.CharField("单位名称", max_length=80)
     short_name = models.CharField("简称", max_length=40, blank=True)
     kind = models.CharField("单位类别", max_length=20, choices=UnitKind.choices)
-    unit_type = models.CharField("职能类型", max_length=20, choices=UnitType.choices, blank=True,
-                                 help_text="承办群众诉求的单位必须填写，用于派单目录")
+    unit_type = models.CharField(
+        "职能类型",
+        max_length=20,
+        choices=UnitType.choices,
+        blank=True,
+        help_text="承办群众诉求的单位必须填写，用于派单目录",
+    )
     handles_requests = models.BooleanField("承办群众诉求", default=False)
     is_active = models.BooleanField("启用", default=True)
     is_sample = models.BooleanField("示例数据", default=False, help_text="演示用的生成数据，不是真实信息")
@@ -60,10 +70,14 @@ class Role(BaseModel):
     code = models.SlugField("角色编码", max_length=40, unique=True)
     name = models.CharField("角色名称", max_length=40)
     description = models.CharField("说明", max_length=200, blank=True)
-    data_scope = models.CharField("数据范围", max_length=20, choices=DataScope.choices, default=DataScope.UNIT)
+    data_scope = models.CharField(
+        "数据范围", max_length=20, choices=DataScope.choices, default=DataScope.UNIT
+    )
     custom_units = models.ManyToManyField(Unit, verbose_name="自定义单位", blank=True, related_name="+")
     can_write = models.BooleanField("可写", default=True, help_text="关闭后该角色只能查看，不能修改")
-    admin_kind = models.CharField("三员类别", max_length=20, choices=AdminKind.choices, blank=True, default="")
+    admin_kind = models.CharField(
+        "三员类别", max_length=20, choices=AdminKind.choices, blank=True, default=""
+    )
     capabilities = models.JSONField("功能权限", default=list, blank=True)
     is_builtin = models.BooleanField("内置角色", default=False)
 
@@ -84,8 +98,9 @@ class Membership(BaseModel):
 
     SCOPE_UNIT = "unit"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE,
-                             related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="memberships")
     role = models.ForeignKey(Role, verbose_name="角色", on_delete=models.PROTECT, related_name="memberships")
     title = models.CharField("职务", max_length=40, blank=True)
@@ -97,7 +112,9 @@ class Membership(BaseModel):
         ordering = ["unit__path", "id"]
         verbose_name = verbose_name_plural = "任职"
         constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="orgs_membership_user_unit_role_uniq")
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], name="orgs_membership_user_unit_role_uniq"
+            )
         ]
 
     def __str__(self) -> str:

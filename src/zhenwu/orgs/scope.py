@@ -97,7 +97,11 @@ def scope_q(model: type[models.Model], user: Any, action: Action = "view") -> Q 
 
 class ScopedQuerySet(models.QuerySet[M]):
     def visible_to(self, user: Any, action: Action = "view") -> ScopedQuerySet[M]:
-        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        if (
+            user is None
+            or not getattr(user, "is_authenticated", False)
+            or not getattr(user, "is_active", False)
+        ):
             return self.none()
         q = scope_q(self.model, user, action)
         if q is None:
@@ -109,7 +113,9 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(q)
 
 
-def get_scoped_object(queryset: models.QuerySet[M], user: User | Any, action: Action = "view", **lookup: Any) -> M:
+def get_scoped_object(
+    queryset: models.QuerySet[M], user: User | Any, action: Action = "view", **lookup: Any
+) -> M:
     """Fetch one object for `user`: 404 outside the view scope, 403 if visible but not changeable."""
     qs: Any = queryset
     visible = qs.visible_to(user, "view")
@@ -130,7 +136,9 @@ def user_has_capability(user: Any, capability: str) -> bool:
         from zhenwu.orgs.models import Role
 
         caps = set()
-        for role in Role.objects.filter(memberships__user_id=user.pk, memberships__is_active=True).distinct():
+        for role in Role.objects.filter(
+            memberships__user_id=user.pk, memberships__is_active=True, memberships__unit__is_active=True
+        ).distinct():
             caps.update(role.capabilities)
         user._zhenwu_caps = caps
     return capability in caps
@@ -141,7 +149,9 @@ def admin_kinds_of(user: Any) -> set[str]:
 
     if user is None or not getattr(user, "pk", None):
         return set()
-    kinds = Role.objects.filter(memberships__user_id=user.pk, memberships__is_active=True).exclude(
-        admin_kind=""
-    ).values_list("admin_kind", flat=True)
+    kinds = (
+        Role.objects.filter(memberships__user_id=user.pk, memberships__is_active=True)
+        .exclude(admin_kind="")
+        .values_list("admin_kind", flat=True)
+    )
     return set(kinds)

@@ -35,7 +35,8 @@ def unit_list(*, user: Any, filters: dict[str, Any] | None = None, action: str =
 def unit_tree(*, user: Any) -> list[TreeNode]:
     """The visible part of the tree; a visible unit whose parent is hidden becomes a root."""
     units = list(
-        Unit.objects.visible_to(user).annotate(people=Count("memberships", filter=Q(memberships__is_active=True)))
+        Unit.objects.visible_to(user)
+        .annotate(people=Count("memberships", filter=Q(memberships__is_active=True)))
         .order_by("depth", "sort_order", "code")
     )
     nodes = {u.pk: TreeNode(unit=u, people=getattr(u, "people", 0)) for u in units}
@@ -49,6 +50,8 @@ def unit_tree(*, user: Any) -> list[TreeNode]:
 
 def unit_members(*, user: Any, unit: Unit) -> Any:
     return (
-        Membership.objects.visible_to(user).filter(unit=unit, is_active=True)
-        .select_related("user", "role").order_by("role_id", "user__username")
+        Membership.objects.visible_to(user)
+        .filter(unit=unit, is_active=True)
+        .select_related("user", "role")
+        .order_by("role_id", "user__username")
     )

@@ -18,8 +18,16 @@ from zhenwu.orgs.models import Unit
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
-def _validate(*, parent: Unit | None, code: str, name: str, kind: str, unit_type: str,
-              handles_requests: bool, unit: Unit | None = None) -> None:
+def _validate(
+    *,
+    parent: Unit | None,
+    code: str,
+    name: str,
+    kind: str,
+    unit_type: str,
+    handles_requests: bool,
+    unit: Unit | None = None,
+) -> None:
     if not CODE_RE.match(code):
         raise DomainError("单位编码只能使用字母、数字、连字符和下划线，最长 40 位。", field="code")
     same_code = Unit.objects.filter(code=code)
@@ -49,9 +57,10 @@ def _validate(*, parent: Unit | None, code: str, name: str, kind: str, unit_type
 
 def _check_scope(actor: Any, parent: Unit | None) -> None:
     if parent is None:
-        if Unit.objects.visible_to(actor, "change").filter(parent__isnull=True).count() != Unit.objects.filter(
-            parent__isnull=True
-        ).count():
+        if (
+            Unit.objects.visible_to(actor, "change").filter(parent__isnull=True).count()
+            != Unit.objects.filter(parent__isnull=True).count()
+        ):
             raise PermissionDeniedError("只有全局管理员可以创建顶级单位。")
         return
     if not Unit.objects.visible_to(actor, "change").filter(pk=parent.pk).exists():
@@ -60,20 +69,40 @@ def _check_scope(actor: Any, parent: Unit | None) -> None:
 
 @transaction.atomic
 def unit_create(
-    *, actor: Any, parent: Unit | None, code: str, name: str, kind: str, unit_type: str = "",
-    handles_requests: bool = False, short_name: str = "", is_sample: bool = False, sort_order: int = 0,
-    contact_phone: str = "", address: str = "",
+    *,
+    actor: Any,
+    parent: Unit | None,
+    code: str,
+    name: str,
+    kind: str,
+    unit_type: str = "",
+    handles_requests: bool = False,
+    short_name: str = "",
+    is_sample: bool = False,
+    sort_order: int = 0,
+    contact_phone: str = "",
+    address: str = "",
 ) -> Unit:
     require_capability(actor, Capability.MANAGE_UNITS)
     code = code.strip()
-    _validate(parent=parent, code=code, name=name, kind=kind, unit_type=unit_type,
-              handles_requests=handles_requests)
+    _validate(
+        parent=parent, code=code, name=name, kind=kind, unit_type=unit_type, handles_requests=handles_requests
+    )
     _check_scope(actor, parent)
     unit = Unit(
-        parent=parent, code=code, name=name.strip(), short_name=short_name.strip(), kind=kind,
-        unit_type=unit_type, handles_requests=handles_requests, is_sample=is_sample, sort_order=sort_order,
-        contact_phone=contact_phone.strip(), address=address.strip(),
-        path=f"{parent.path if parent else '/'}{code}/", depth=(parent.depth + 1) if parent else 0,
+        parent=parent,
+        code=code,
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        unit_type=unit_type,
+        handles_requests=handles_requests,
+        is_sample=is_sample,
+        sort_order=sort_order,
+        contact_phone=contact_phone.strip(),
+        address=address.strip(),
+        path=f"{parent.path if parent else '/'}{code}/",
+        depth=(parent.depth + 1) if parent else 0,
     )
     unit.save()
     audit_record(actor=actor, action="unit.create", obj=unit, after=snapshot(unit))
@@ -82,18 +111,43 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(
-    *, actor: Any, unit: Unit, parent: Unit | None, name: str, kind: str, unit_type: str,
-    handles_requests: bool, is_active: bool, short_name: str = "", sort_order: int = 0,
-    contact_phone: str = "", address: str = "",
+    *,
+    actor: Any,
+    unit: Unit,
+    parent: Unit | None,
+    name: str,
+    kind: str,
+    unit_type: str,
+    handles_requests: bool,
+    is_active: bool,
+    short_name: str = "",
+    sort_order: int = 0,
+    contact_phone: str = "",
+    address: str = "",
 ) -> Unit:
     """Edit a unit; moving it re-roots the paths of its whole subtree in one statement."""
     require_capability(actor, Capability.MANAGE_UNITS)
     if not Unit.objects.visible_to(actor, "change").filter(pk=unit.pk).exists():
         raise PermissionDeniedError("该单位不在您的管理范围内。")
-    _validate(parent=parent, code=unit.code, name=name, kind=kind, unit_type=unit_type,
-              handles_requests=handles_requests, unit=unit)
+    _validate(
+        parent=parent,
+        code=unit.code,
+        name=name,
+        kind=kind,
+        unit_type=unit_type,
+        handles_requests=handles_requests,
+        unit=unit,
+    )
     if parent is not None and parent.pk != unit.parent_id:
         _check_scope(actor, parent)
+    if kind != unit.kind:
+        allowed_children = ALLOWED_CHILD_KINDS.get(kind, set())
+        clash = unit.children.exclude(kind__in=allowed_children).first()
+        if clash is not None:
+            raise DomainError(
+                f"不能改为{UnitKind(kind).label}：下级单位“{clash.name}”（{UnitKind(clash.kind).label}）不能设在{UnitKind(kind).label}之下。",
+                field="kind",
+            )
     if not is_active and unit.children.filter(is_active=True).exists():
         raise DomainError("该单位还有启用中的下级单位，请先停用下级单位。", field="is_active")
     before = snapshot(unit)

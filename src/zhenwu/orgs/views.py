@@ -22,7 +22,14 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     children = Unit.objects.visible_to(request.user).filter(parent=unit).order_by("sort_order", "code")
     members = selectors.unit_members(user=request.user, unit=unit)
     can_change = Unit.objects.visible_to(request.user, "change").filter(pk=unit.pk).exists()
-    return render(request, "orgs/unit_detail.html", {
-        "unit": unit, "children": children, "members": members, "can_change": can_change,
-        "can_manage_units": user_has_capability(request.user, Capability.MANAGE_UNITS),
-    })
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "children": children,
+            "members": members,
+            "can_change": can_change,
+            "can_manage_units": user_has_capability(request.user, Capability.MANAGE_UNITS),
+        },
+    )
