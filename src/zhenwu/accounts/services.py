@@ -209,7 +209,7 @@ def role_update(
                 field="capabilities",
             )
     if role.is_builtin and role.admin_kind == AdminKind.SYSTEM:
-        missing = {Capability.MANAGE_ROLES, Capability.MANAGE_USERS} - set(capabilities)
+        missing = {Capability.MANAGE_ROLES.value, Capability.MANAGE_USERS.value} - set(capabilities)
         if missing:
             raise DomainError(
                 "内置系统管理员角色必须保留“管理角色”和“管理用户与任职”，否则将无人能管理权限。",
