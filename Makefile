@@ -62,6 +62,7 @@ typecheck: install
 	$(VENV)/bin/mypy src/zhenwu/*/services.py src/zhenwu/*/selectors.py src/zhenwu/orgs/scope.py src/zhenwu/core/crypto.py src/zhenwu/core/workcalendar.py
 
 migrations-check: install
+	mkdir -p $(ZHENWU_VAR_DIR)
 	$(VENV)/bin/zhenwu makemigrations --check --dry-run
 
 check: lint typecheck migrations-check
