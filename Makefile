@@ -59,7 +59,7 @@ lint: install
 	$(VENV)/bin/ruff format --check src tests bench
 
 typecheck: install
-	$(VENV)/bin/mypy src/zhenwu/*/services.py src/zhenwu/*/selectors.py src/zhenwu/orgs/scope.py src/zhenwu/core/crypto.py src/zhenwu/core/workcalendar.py
+	$(VENV)/bin/mypy src/zhenwu/*/services.py src/zhenwu/*/selectors.py src/zhenwu/orgs/scope.py src/zhenwu/core/crypto.py src/zhenwu/core/workcalendar.py src/zhenwu/core/web.py
 
 migrations-check: install
 	mkdir -p $(ZHENWU_VAR_DIR)

@@ -171,7 +171,7 @@ def bench() -> None:
 
     def scoped() -> None:
         for _ in range(reps):
-            cadre.__dict__.pop("_zhenwu_grants", None)
+            cadre.__dict__.pop("_zhenwu_access", None)
             Unit.objects.visible_to(cadre).count()
 
     t_scoped = timed(scoped)

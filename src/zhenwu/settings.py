@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "zhenwu.core.middleware.DomainErrorMiddleware",
     "zhenwu.accounts.middleware.AccountPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

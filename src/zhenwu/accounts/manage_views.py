@@ -7,17 +7,13 @@ scope) and writes through the services, whose `DomainError` is shown on the form
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,53 +36,13 @@ from zhenwu.audit.services import audit_record
 from zhenwu.core import crypto
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.core.exports import Column, xlsx_response
+from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.orgs.choices import Capability, DataScope
 from zhenwu.orgs.models import Membership, Role
 from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 
-ViewFunc = Callable[..., HttpResponse]
 ONE_TIME_PASSWORD_KEY = "zhenwu_one_time_password"
 USERS_PER_PAGE = 20
-
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-def capability_required(capability: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Login, then the capability; without it the page is 403 with a Chinese reason."""
-
-    def decorator(view: ViewFunc) -> ViewFunc:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not user_has_capability(request.user, capability):
-                raise PermissionDenied(
-                    f"您没有“{Capability(capability).label}”的权限，如需办理请联系系统管理员。"
-                )
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service refusal on the form (on its field when the form has it); permission refusals are 403."""
-    if isinstance(exc, PermissionDeniedError):
-        raise PermissionDenied(exc.message) from exc
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def paginate(request: HttpRequest, queryset: Any, per_page: int) -> tuple[Page[Any], str]:
-    """The requested page and the query string to prefix page links with (includes/pagination.html)."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    base = querystring_without_page(request)
-    return page, f"{base}&" if base else ""
 
 
 # --------------------------------------------------------------------------- users
@@ -200,7 +156,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 phone=form.cleaned_data["phone"],
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
             _remember_one_time_password(request, user, password)
             messages.success(request, f"已创建用户“{user.display_name}”，请为其分配单位和角色。")
@@ -267,7 +223,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             user.refresh_from_db()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"已保存“{user.display_name}”的信息。")
             return redirect("accounts:user_detail", pk=user.pk)
@@ -282,8 +238,8 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_scoped_object(User.objects.all(), request.user, "change", pk=pk)
     try:
         password = services.user_reset_password(actor=request.user, user=user)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+    except PermissionDeniedError:
+        raise  # a 403 page (core.middleware.DomainErrorMiddleware)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -333,7 +289,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -353,8 +309,8 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     label = f"{membership.unit.name} · {membership.role.name}"
     try:
         services.membership_remove(actor=request.user, membership=membership)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+    except PermissionDeniedError:
+        raise  # a 403 page (core.middleware.DomainErrorMiddleware)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -394,7 +350,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             role.refresh_from_db()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"已保存角色“{role.name}”。正在登录的人员在下一次请求时按新权限生效。")
             return redirect("accounts:role_list")
@@ -483,8 +439,8 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_scoped_object(User.objects.all(), request.user, "change", pk=pk)
     try:
         services.user_unlock(actor=request.user, user=user)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+    except PermissionDeniedError:
+        raise  # a 403 page (core.middleware.DomainErrorMiddleware)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

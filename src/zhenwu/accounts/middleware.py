@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from zhenwu.orgs.scope import admin_kinds_of
+from zhenwu.orgs.scope import access_of
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/favicon", "/healthz", "/open311/", "/public/")
 
@@ -30,6 +30,6 @@ class AccountPolicyMiddleware:
             if not getattr(user, "is_demo", False) and (user.must_change_password or user.password_expired()):
                 messages.warning(request, "请先修改密码：首次登录或密码已超过 90 天未更换。")
                 return redirect(f"{reverse('accounts:password_change')}?next={request.path}")
-            if admin_kinds_of(user) and not user.is_verified():
+            if access_of(user).admin_kinds and not user.is_verified():
                 return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
         return self.get_response(request)

@@ -19,7 +19,7 @@ from zhenwu.accounts.forms import LoginForm, OTPTokenForm, PasswordChangeForm
 from zhenwu.accounts.services import user_change_password
 from zhenwu.accounts.validators import POLICY_TEXT
 from zhenwu.core.errors import DomainError
-from zhenwu.orgs.scope import admin_kinds_of
+from zhenwu.orgs.scope import access_of
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -131,7 +131,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         "accounts/otp_verify.html",
         {
             "form": form,
-            "admin_kinds": admin_kinds_of(request.user),
+            "admin_kinds": access_of(request.user).admin_kinds,
             "demo_token": otp.current_token(device) if _demo(request) else "",
         },
     )

@@ -5,15 +5,11 @@ There is deliberately no way to change or delete an audit row from the applicati
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -21,8 +17,8 @@ from django.views.decorators.http import require_http_methods
 from zhenwu.audit import selectors
 from zhenwu.audit.models import AuditEvent, AuditResult
 from zhenwu.audit.services import audit_record, audit_seal, audit_verify
-from zhenwu.core.errors import NotFoundError, PermissionDeniedError
 from zhenwu.core.exports import Column, xlsx_response
+from zhenwu.core.web import paginate
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
@@ -34,22 +30,6 @@ LOGIN_ACTIONS = [
     ("auth.lockout", "账号锁定"),
     ("auth.logout", "退出登录"),
 ]
-
-
-def audit_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; the selectors' refusals become Chinese 403/404 pages."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except NotFoundError as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapped
 
 
 class EventFilterForm(forms.Form):
@@ -127,13 +107,6 @@ class EventFilterForm(forms.Form):
         }
 
 
-def _querystring(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
-
-
 def _decorate(events: list[AuditEvent]) -> list[AuditEvent]:
     for ev in events:
         ev.action_label = selectors.action_label(ev.action)  # type: ignore[attr-defined]
@@ -150,12 +123,12 @@ def _list_page(request: HttpRequest, *, login_only: bool) -> HttpResponse:
     export_params.pop("page", None)
     if login_only and not export_params.get("action"):
         export_params["action"] = "auth."
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, querystring_base = paginate(request, events, PAGE_SIZE)
     context = {
         "form": form,
         "page_obj": page,
         "events": _decorate(list(page.object_list)),
-        "querystring_base": _querystring(request),
+        "querystring_base": querystring_base,
         "filtered": bool(filters) and filters != {"action": "auth."},
         "action_choices": sorted(selectors.ACTION_LABELS.items()),
         "prefix_choices": sorted(selectors.PREFIX_LABELS.items()),
@@ -165,13 +138,13 @@ def _list_page(request: HttpRequest, *, login_only: bool) -> HttpResponse:
     return render(request, "audit/login_list.html" if login_only else "audit/event_list.html", context)
 
 
-@audit_page
+@login_required
 @require_http_methods(["GET", "HEAD"])
 def event_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request, login_only=False)
 
 
-@audit_page
+@login_required
 @require_http_methods(["GET", "HEAD"])
 def login_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request, login_only=True)
@@ -198,7 +171,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@audit_page
+@login_required
 @require_http_methods(["GET", "HEAD"])
 def event_export(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
@@ -254,7 +227,7 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-@audit_page
+@login_required
 @require_http_methods(["GET", "HEAD"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.audit_event_get(user=request.user, pk=pk)
@@ -290,7 +263,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@audit_page
+@login_required
 @require_http_methods(["GET", "POST"])
 def chain_verify(request: HttpRequest) -> HttpResponse:
     state = selectors.audit_chain_head(user=request.user)

@@ -55,10 +55,9 @@ def make_user(
     username: str, *, unit: Any = None, role: str = "", real_name: str = "", phone: str = ""
 ) -> Any:
     from zhenwu.accounts.models import PasswordHistory, User
-    from zhenwu.orgs.bootstrap import ensure_builtin_roles
     from zhenwu.orgs.models import Membership, Role
 
-    ensure_builtin_roles()
+    # The built-in roles exist: post_migrate creates them (and again after a transactional flush).
     user = User(
         username=username,
         real_name=real_name or username,

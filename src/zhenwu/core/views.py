@@ -18,9 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from zhenwu.core import services
-from zhenwu.core.errors import DomainError, PermissionDeniedError
+from zhenwu.core.errors import DomainError
 from zhenwu.core.forms import CalendarDayForm, CalendarYearForm
 from zhenwu.core.models import CalendarDay, CalendarYear
+from zhenwu.core.web import form_error
 from zhenwu.orgs.choices import Capability
 from zhenwu.orgs.scope import user_has_capability
 
@@ -178,10 +179,6 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied("您没有维护节假日日历的权限。如需调整，请联系系统管理员。")
 
 
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_year_add(request: HttpRequest) -> HttpResponse:
@@ -193,10 +190,8 @@ def calendar_year_add(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["year"]
         try:
             services.calendar_year_add(actor=request.user, year=year, note=form.cleaned_data["note"].strip())
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"已添加 {year} 年度。请按国务院办公厅的通知逐日录入放假和调休安排。")
             return redirect("core:calendar_year", year=year)
@@ -216,10 +211,8 @@ def calendar_day_set(request: HttpRequest) -> HttpResponse:
         name = form.cleaned_data["name"].strip()
         try:
             row = services.calendar_day_set(actor=request.user, day=day, is_workday=is_workday, name=name)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             label = f"{day.year}年{day.month}月{day.day}日"
             if row is None:

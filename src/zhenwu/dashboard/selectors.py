@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from zhenwu.core.errors import DomainError
@@ -43,6 +44,19 @@ def my_memberships(*, user: Any) -> Any:
         Membership.objects.filter(user=user, is_active=True)
         .select_related("unit", "role")
         .order_by("unit__path")
+    )
+
+
+def unit_counts(*, user: Any) -> dict[str, int]:
+    """Active units in the person's scope, with grids and service stations, in one query."""
+    return (
+        Unit.objects.visible_to(user)
+        .filter(is_active=True)
+        .aggregate(
+            total=Count("id"),
+            grids=Count("id", filter=Q(kind="grid")),
+            stations=Count("id", filter=Q(kind="station")),
+        )
     )
 
 

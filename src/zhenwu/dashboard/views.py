@@ -5,22 +5,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhenwu.dashboard import selectors
-from zhenwu.orgs.models import Unit
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(selectors.my_memberships(user=request.user))
-    units_in_scope = Unit.objects.visible_to(request.user).filter(is_active=True)
+    units = selectors.unit_counts(user=request.user)
     return render(
         request,
         "dashboard/home.html",
         {
-            "memberships": memberships,
+            "memberships": list(selectors.my_memberships(user=request.user)),
             "today": selectors.today_info(),
             "cards": selectors.admin_cards(user=request.user),
-            "units_in_scope": units_in_scope.count(),
-            "grids_in_scope": units_in_scope.filter(kind="grid").count(),
-            "stations_in_scope": units_in_scope.filter(kind="station").count(),
+            "units_in_scope": units["total"],
+            "grids_in_scope": units["grids"],
+            "stations_in_scope": units["stations"],
         },
     )

@@ -8,14 +8,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from zhenwu.accounts.manage_views import (
-    apply_domain_error,
-    capability_required,
-    paginate,
-    querystring_without_page,
-)
 from zhenwu.core.errors import DomainError
 from zhenwu.core.exports import Column, xlsx_response
+from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.orgs import selectors, services
 from zhenwu.orgs.choices import Capability, UnitKind, UnitType
 from zhenwu.orgs.manage_forms import UnitFilterForm, UnitForm
@@ -96,7 +91,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         try:
             unit = services.unit_create(actor=request.user, **form.service_kwargs())
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"已新增单位“{unit.name}”。")
             return redirect("orgs:unit_detail", pk=unit.pk)
@@ -113,7 +108,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.unit_update(actor=request.user, unit=unit, **form.service_kwargs())
         except DomainError as exc:
             unit.refresh_from_db()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
             text = f"已保存单位“{unit.name}”。"
             if unit.path != old_path:

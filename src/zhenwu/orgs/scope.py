@@ -32,22 +32,41 @@ class ScopeGrant:
     can_write: bool
 
 
-def user_grants(user: Any) -> list[ScopeGrant]:
-    """The active memberships of `user` as scope grants, cached on the user object for the request."""
+@dataclass(frozen=True)
+class Access:
+    """What one person may do, loaded once per request from their active memberships."""
+
+    grants: tuple[ScopeGrant, ...]
+    capabilities: frozenset[str]
+    admin_kinds: frozenset[str]
+
+
+NO_ACCESS = Access((), frozenset(), frozenset())
+
+
+def access_of(user: Any) -> Access:
+    """Scope grants, capabilities and 三员 kinds in one query, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_zhenwu_grants", None)
+        return NO_ACCESS
+    cached = getattr(user, "_zhenwu_access", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     from zhenwu.orgs.models import Membership
 
     grants: list[ScopeGrant] = []
+    capabilities: set[str] = set()
+    admin_kinds: set[str] = set()
     memberships = (
-        Membership.objects.filter(user_id=user.pk, is_active=True, unit__is_active=True)
+        Membership.objects.filter(user_id=user.pk, is_active=True)
         .select_related("unit", "role")
         .prefetch_related("role__custom_units")
     )
     for m in memberships:
+        if m.role.admin_kind:
+            admin_kinds.add(m.role.admin_kind)
+        if not m.unit.is_active:
+            continue  # a disabled unit grants neither scope nor capabilities
+        capabilities.update(m.role.capabilities)
         grants.append(
             ScopeGrant(
                 scope=m.role.data_scope,
@@ -57,8 +76,13 @@ def user_grants(user: Any) -> list[ScopeGrant]:
                 can_write=m.role.can_write,
             )
         )
-    user._zhenwu_grants = grants
-    return grants
+    access = Access(tuple(grants), frozenset(capabilities), frozenset(admin_kinds))
+    user._zhenwu_access = access
+    return access
+
+
+def user_grants(user: Any) -> tuple[ScopeGrant, ...]:
+    return access_of(user).grants
 
 
 def scope_q(model: type[models.Model], user: Any, action: Action = "view") -> Q | None:
@@ -129,22 +153,11 @@ def get_scoped_object(
 
 
 def user_has_capability(user: Any, capability: str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    caps = getattr(user, "_zhenwu_caps", None)
-    if caps is None:
-        from zhenwu.orgs.models import Role
-
-        caps = set()
-        for role in Role.objects.filter(
-            memberships__user_id=user.pk, memberships__is_active=True, memberships__unit__is_active=True
-        ).distinct():
-            caps.update(role.capabilities)
-        user._zhenwu_caps = caps
-    return capability in caps
+    return capability in access_of(user).capabilities
 
 
 def admin_kinds_of(user: Any) -> set[str]:
+    """Fresh from the database (for the 三员分立 check before a grant); pages use access_of(user)."""
     from zhenwu.orgs.models import Role
 
     if user is None or not getattr(user, "pk", None):

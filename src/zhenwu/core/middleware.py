@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from zhenwu.core.errors import NotFoundError, PermissionDeniedError
+from zhenwu.core.errorviews import page_not_found, permission_denied
+
+
+class DomainErrorMiddleware:
+    """A service's PermissionDeniedError is a 403 page and NotFoundError a 404, for every view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, PermissionDeniedError):
+            return permission_denied(request, exception)
+        if isinstance(exception, NotFoundError):
+            return page_not_found(request, exception)
+        return None

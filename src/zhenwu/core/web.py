@@ -1,0 +1,56 @@
+"""Small view helpers shared by every app: capability gates, service errors on forms, pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+
+from zhenwu.core.errors import DomainError, PermissionDeniedError
+from zhenwu.orgs.choices import Capability
+from zhenwu.orgs.scope import user_has_capability
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def capability_required(capability: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Login, then the capability; without it the page is 403 with a Chinese reason."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not user_has_capability(request.user, capability):
+                raise PermissionDenied(
+                    f"您没有“{Capability(capability).label}”的权限，如需办理请联系系统管理员。"
+                )
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def form_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service refusal on the form (on its field when the form has it); permission refusals stay 403."""
+    if isinstance(exc, PermissionDeniedError):
+        raise exc
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def paginate(request: HttpRequest, queryset: Any, per_page: int) -> tuple[Page[Any], str]:
+    """The requested page and the query string to prefix page links with (includes/pagination.html)."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    base = querystring_without_page(request)
+    return page, f"{base}&" if base else ""
