@@ -68,6 +68,11 @@ INSTALLED_APPS = [
     "zhenwu.accounts",
     "zhenwu.dashboard",
     "zhenwu.portal",
+    "zhenwu.workorders",
+    "zhenwu.dispatch",
+    "zhenwu.knowledge",
+    "zhenwu.hotline",
+    "zhenwu.assessment",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", include("zhenwu.orgs.urls")),
     path("", include("zhenwu.audit.urls")),
     path("", include("zhenwu.core.urls")),
+    path("", include("zhenwu.workorders.urls")),
+    path("", include("zhenwu.dispatch.urls")),
+    path("", include("zhenwu.knowledge.urls")),
+    path("", include("zhenwu.hotline.urls")),
+    path("", include("zhenwu.assessment.urls")),
 ]
 
 handler400 = "zhenwu.core.errorviews.bad_request"

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 
-from zhenwu.orgs.choices import Capability, DataScope
+from zhenwu.core.parts import capability_choices
+from zhenwu.orgs.choices import DataScope
 from zhenwu.orgs.manage_forms import UnitChoiceField, UnitMultipleChoiceField
 from zhenwu.orgs.models import Role, Unit
 
@@ -187,7 +188,7 @@ class RoleForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     capabilities = forms.MultipleChoiceField(
-        label="功能权限", choices=Capability.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="功能权限", choices=capability_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, actor: Any, role: Role, **kwargs: Any) -> None:

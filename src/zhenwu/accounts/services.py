@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhenwu.accounts.models import PasswordHistory, User
 from zhenwu.audit.services import audit_record, snapshot
 from zhenwu.core.errors import DomainError, PermissionDeniedError
+from zhenwu.core.parts import capability_choices, capability_label
 from zhenwu.core.pii import validate_mobile
 from zhenwu.orgs.choices import ADMIN_CAPABILITY_KIND, AdminKind, Capability, DataScope
 from zhenwu.orgs.models import Membership, Role, Unit
@@ -22,7 +23,7 @@ from zhenwu.orgs.scope import admin_kinds_of, user_has_capability
 
 def require_capability(actor: Any, capability: str) -> None:
     if not user_has_capability(actor, capability):
-        raise PermissionDeniedError(f"您没有“{Capability(capability).label}”的权限。")
+        raise PermissionDeniedError(f"您没有“{capability_label(capability)}”的权限。")
 
 
 def generate_temporary_password() -> str:
@@ -197,7 +198,7 @@ def role_update(
     custom_units: list[Unit],
 ) -> Role:
     require_capability(actor, Capability.MANAGE_ROLES)
-    valid_caps = {c.value for c in Capability}
+    valid_caps = {code for code, _ in capability_choices()}
     unknown = [c for c in capabilities if c not in valid_caps]
     if unknown:
         raise DomainError(f"未知的功能权限：{'、'.join(unknown)}", field="capabilities")

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from zhenwu.audit.services import audit_record
+from zhenwu.core.parts import part_modules
 from zhenwu.orgs.bootstrap import ensure_builtin_roles
 from zhenwu.orgs.choices import UnitKind, UnitType
 
@@ -243,4 +244,15 @@ def load_demo() -> dict[str, int]:
         if not Membership.objects.filter(user=user, unit=unit, role=role).exists():
             account_services.membership_add(actor=admin, user=user, unit=unit, role=role, title=spec.title)
             counts["memberships"] += 1
+    for module in part_modules("demo"):
+        counts.update(module.load_demo(admin))
     return counts
+
+
+def demo_descriptions() -> list[str]:
+    """Lines each part prints after the demo is loaded (e.g. the Open311 demo api_key)."""
+    lines: list[str] = []
+    for module in part_modules("demo"):
+        if hasattr(module, "describe"):
+            lines.extend(module.describe())
+    return lines

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from zhenwu.core.parts import part_modules
 from zhenwu.orgs.choices import Capability
 from zhenwu.orgs.scope import user_grants, user_has_capability
 
@@ -32,6 +33,10 @@ def navigation_for(user: Any, path: str) -> list[NavSection]:
         work.items.append(NavItem("组织机构", reverse("orgs:unit_tree"), "tree"))
     work.items.append(NavItem("工作日历", reverse("core:calendar"), "calendar"))
     sections.append(work)
+    for module in part_modules("nav"):
+        part_section = module.section(user)
+        if part_section is not None and part_section.items:
+            sections.append(part_section)
 
     admin = NavSection("系统管理")
     if user_has_capability(user, Capability.MANAGE_USERS):

@@ -127,3 +127,14 @@ def admin_cards(*, user: Any) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+def todo_cards(*, user: Any) -> list[dict[str, Any]]:
+    """Each part's counts of work waiting for this person (待签收, 即将超期, 待整改 ...)."""
+    from zhenwu.core.parts import part_modules
+
+    cards: list[dict[str, Any]] = []
+    for module in part_modules("nav"):
+        if hasattr(module, "todo_cards"):
+            cards.extend(module.todo_cards(user))
+    return cards

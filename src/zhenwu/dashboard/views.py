@@ -17,6 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": list(selectors.my_memberships(user=request.user)),
             "today": selectors.today_info(),
             "cards": selectors.admin_cards(user=request.user),
+            "todo_cards": selectors.todo_cards(user=request.user),
             "units_in_scope": units["total"],
             "grids_in_scope": units["grids"],
             "stations_in_scope": units["stations"],

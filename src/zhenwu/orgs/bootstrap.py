@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhenwu.core.parts import role_grants
 from zhenwu.orgs.choices import AdminKind, Capability, DataScope
 
 C = Capability
@@ -116,7 +117,7 @@ def ensure_builtin_roles() -> int:
     created = 0
     for spec in BUILTIN_ROLES:
         defaults = {k: (v.value if hasattr(v, "value") else v) for k, v in spec.items() if k != "code"}
-        defaults["capabilities"] = [c.value for c in spec["capabilities"]]
+        defaults["capabilities"] = [c.value for c in spec["capabilities"]] + role_grants(spec["code"])
         defaults["is_builtin"] = True
         _, was_created = Role.objects.get_or_create(code=spec["code"], defaults=defaults)
         created += int(was_created)

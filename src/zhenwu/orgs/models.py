@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from zhenwu.core.models import BaseModel
-from zhenwu.orgs.choices import AdminKind, Capability, DataScope, UnitKind, UnitType
+from zhenwu.orgs.choices import AdminKind, DataScope, UnitKind, UnitType
 from zhenwu.orgs.scope import ScopedQuerySet
 
 
@@ -89,8 +89,9 @@ class Role(BaseModel):
         return self.name
 
     def capability_labels(self) -> list[str]:
-        labels = dict(Capability.choices)
-        return [labels.get(c, c) for c in self.capabilities]
+        from zhenwu.core.parts import capability_label
+
+        return [capability_label(c) for c in self.capabilities]
 
 
 class Membership(BaseModel):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zhenwu.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from zhenwu.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_descriptions, load_demo
 
 
 class Command(BaseCommand):
@@ -18,3 +18,5 @@ class Command(BaseCommand):
         )
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<12} {a.label}")
+        for line in demo_descriptions():
+            self.stdout.write(line)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkordersConfig(AppConfig):
+    name = "zhenwu.workorders"
+    label = "workorders"
+    verbose_name = "诉求工单"
