@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from zhenwu.workorders import public_views, views
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("workorders/categories/<str:code>/", views.category_edit, name="category_edit"),
     path("workorders/<str:number>/", views.detail, name="detail"),
     path("workorders/<str:number>/act/<str:action>/", views.act, name="act"),
+    path("open311/v2/", include("zhenwu.workorders.open311_urls")),
     path("public/h5/", public_views.submit, name="h5_submit"),
     path("public/h5/done/", public_views.done, name="h5_done"),
     path("public/h5/track/", public_views.track, name="h5_track"),
