@@ -39,7 +39,9 @@ def submit(client: Any, data: dict[str, Any]) -> tuple[str, str]:
     return number.group(1), code.group(1)
 
 
-def test_a_citizen_submits_with_a_photo_and_gets_number_and_code(client: Any, cats: dict[str, Any], media: Any) -> None:
+def test_a_citizen_submits_with_a_photo_and_gets_number_and_code(
+    client: Any, cats: dict[str, Any], media: Any
+) -> None:
     photo = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
     number, code = submit(client, form(cats, photos=[photo], lat="31.712345", long="119.912345"))
     order = WorkOrder.objects.get(number=number)
@@ -47,7 +49,9 @@ def test_a_citizen_submits_with_a_photo_and_gets_number_and_code(client: Any, ca
     assert order.reporter_phone == "13912345678" and len(code) == 6
 
 
-def test_a_photo_whose_content_is_not_an_image_is_refused_and_the_text_kept(client: Any, cats: dict[str, Any], media: Any) -> None:
+def test_a_photo_whose_content_is_not_an_image_is_refused_and_the_text_kept(
+    client: Any, cats: dict[str, Any], media: Any
+) -> None:
     fake = SimpleUploadedFile("lamp.jpg", b"MZ\x90\x00 not really a jpeg", content_type="image/jpeg")
     html = client.post(reverse("workorders:h5_submit"), form(cats, photos=[fake])).content.decode()
     assert "文件类型不支持" in html and "丫河村村口路灯不亮三天了" in html
@@ -87,20 +91,28 @@ def test_submissions_are_rate_limited_per_address(client: Any, cats: dict[str, A
 def test_a_wrong_code_reveals_nothing(client: Any, cats: dict[str, Any]) -> None:
     number, _ = submit(client, form(cats))
     wrong = client.post(reverse("workorders:h5_track"), {"number": number, "code": "ZZZZZZ"}).content.decode()
-    missing = client.post(reverse("workorders:h5_track"), {"number": "NT-20000101-0001", "code": "ZZZZZZ"}).content.decode()
+    missing = client.post(
+        reverse("workorders:h5_track"), {"number": "NT-20000101-0001", "code": "ZZZZZZ"}
+    ).content.decode()
     assert "编号或查询码不正确" in wrong and "编号或查询码不正确" in missing
     assert "路灯" not in wrong
 
 
-def test_the_citizen_follows_and_rates_unsatisfied_which_sends_it_back(client: Any, cast: Any, cats: dict[str, Any]) -> None:
+def test_the_citizen_follows_and_rates_unsatisfied_which_sends_it_back(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
     number, code = submit(client, form(cats))
     order = WorkOrder.objects.get(number=number)
     order = workorder_transition(actor=cast.operator, order=order, action=Action.DISPATCH, unit=cast.yahe)
     order = workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.SIGN)
     workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.REPLY, note="已修好")
-    html = client.post(reverse("workorders:h5_track"), {"number": number.lower(), "code": code.lower()}).content.decode()
+    html = client.post(
+        reverse("workorders:h5_track"), {"number": number.lower(), "code": code.lower()}
+    ).content.decode()
     assert "已修好" in html and "评价办理结果" in html
-    html = client.post(reverse("workorders:h5_rate"), {"number": number, "code": code, "satisfaction": "unsatisfied"}).content.decode()
+    html = client.post(
+        reverse("workorders:h5_rate"), {"number": number, "code": code, "satisfaction": "unsatisfied"}
+    ).content.decode()
     assert "重新办理" in html
     order.refresh_from_db()
     assert order.status == Status.HANDLING and order.rework_count == 1
@@ -108,6 +120,10 @@ def test_the_citizen_follows_and_rates_unsatisfied_which_sends_it_back(client: A
 
 def test_rating_with_a_wrong_code_changes_nothing(client: Any, cast: Any, cats: dict[str, Any]) -> None:
     number, _ = submit(client, form(cats))
-    response = client.post(reverse("workorders:h5_rate"), {"number": number, "code": "AAAAAA", "satisfaction": "satisfied"}, follow=True)
+    response = client.post(
+        reverse("workorders:h5_rate"),
+        {"number": number, "code": "AAAAAA", "satisfaction": "satisfied"},
+        follow=True,
+    )
     assert "编号或查询码不正确" in response.content.decode()
     assert WorkOrder.objects.get(number=number).satisfaction == ""

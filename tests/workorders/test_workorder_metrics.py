@@ -37,7 +37,9 @@ def month(cast: Any, cats: dict[str, Any]) -> dict[str, Any]:
             orders[name] = workorder_create(
                 actor=op, channel=Channel.PHONE, category=cats["light"], description=f"路灯 {name}"
             )
-        other = workorder_create(actor=op, channel=Channel.PHONE, category=cats["light"], description="卢家巷")
+        other = workorder_create(
+            actor=op, channel=Channel.PHONE, category=cats["light"], description="卢家巷"
+        )
     for name in "ABCD":
         orders[name] = step(at(24, 9), orders[name], op, Action.DISPATCH, unit=cast.yahe)
     step(at(24, 9), other, op, Action.DISPATCH, unit=cast.lujiaxiang)
@@ -63,7 +65,12 @@ def month(cast: Any, cats: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_month_metrics_match_the_hand_computed_fixture(cast: Any, month: dict[str, Any]) -> None:
-    m = unit_metrics(units=[cast.yahe, cast.lujiaxiang], start=date(2026, 11, 1), end=date(2026, 11, 30), now=at(2, 12, month=12))
+    m = unit_metrics(
+        units=[cast.yahe, cast.lujiaxiang],
+        start=date(2026, 11, 1),
+        end=date(2026, 11, 30),
+        now=at(2, 12, month=12),
+    )
     yahe = m[cast.yahe.pk]
     assert yahe["received"] == 4
     assert yahe["on_time_sign_rate"] == 0.5  # A, C on time; B late; D unsigned past its limit
@@ -100,5 +107,9 @@ def test_metrics_need_the_capability(client: Any, cast: Any) -> None:
 
 
 def test_a_reversed_period_is_refused_in_chinese(client: Any, cast: Any) -> None:
-    html = login(client, cast.leader).get(reverse("workorders:metrics"), {"start": "2026-11-30", "end": "2026-11-01"}).content.decode()
+    html = (
+        login(client, cast.leader)
+        .get(reverse("workorders:metrics"), {"start": "2026-11-30", "end": "2026-11-01"})
+        .content.decode()
+    )
     assert "开始日期不能晚于结束日期" in html

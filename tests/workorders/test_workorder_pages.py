@@ -52,22 +52,30 @@ def test_a_viewer_sees_but_cannot_act(client: Any, cast: Any, cats: dict[str, An
     assert WorkOrder.objects.get(pk=order.pk).status == Status.DISPATCHED
 
 
-def test_the_cadre_signs_and_replies_from_the_detail_page(client: Any, cast: Any, cats: dict[str, Any]) -> None:
+def test_the_cadre_signs_and_replies_from_the_detail_page(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
     order = dispatched(cast, cats, cast.yahe)
     c = login(client, cast.yahe_cadre)
     html = c.get(reverse("workorders:detail", args=[order.number])).content.decode()
     assert "签收" in html and "退单" in html and "139****5678" in html and "13912345678" not in html
     c.post(reverse("workorders:act", args=[order.number, "sign"]))
-    response = c.post(reverse("workorders:act", args=[order.number, "reply"]), {"reply-note": "已更换灯泡"}, follow=True)
+    response = c.post(
+        reverse("workorders:act", args=[order.number, "reply"]), {"reply-note": "已更换灯泡"}, follow=True
+    )
     assert "已回复" in response.content.decode()
     order.refresh_from_db()
     assert order.status == Status.REPLIED and order.reply == "已更换灯泡"
 
 
-def test_an_illegal_step_by_url_is_refused_with_a_message(client: Any, cast: Any, cats: dict[str, Any]) -> None:
+def test_an_illegal_step_by_url_is_refused_with_a_message(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
     order = dispatched(cast, cats, cast.yahe)
     c = login(client, cast.yahe_cadre)
-    html = c.post(reverse("workorders:act", args=[order.number, "reply"]), {"reply-note": "x"}, follow=True).content.decode()
+    html = c.post(
+        reverse("workorders:act", args=[order.number, "reply"]), {"reply-note": "x"}, follow=True
+    ).content.decode()
     assert "不能回复" in html
     html = c.post(reverse("workorders:act", args=[order.number, "explode"]), follow=True).content.decode()
     assert "未知的操作" in html
@@ -76,12 +84,18 @@ def test_an_illegal_step_by_url_is_refused_with_a_message(client: Any, cast: Any
 
 def test_a_return_needs_a_reason(client: Any, cast: Any, cats: dict[str, Any]) -> None:
     order = dispatched(cast, cats, cast.yahe)
-    html = login(client, cast.yahe_cadre).post(reverse("workorders:act", args=[order.number, "return"]), follow=True).content.decode()
+    html = (
+        login(client, cast.yahe_cadre)
+        .post(reverse("workorders:act", args=[order.number, "return"]), follow=True)
+        .content.decode()
+    )
     assert "请填写退单的说明" in html
     assert WorkOrder.objects.get(pk=order.pk).status == Status.DISPATCHED
 
 
-def test_the_operator_registers_once_even_if_the_form_is_sent_twice(client: Any, cast: Any, cats: dict[str, Any]) -> None:
+def test_the_operator_registers_once_even_if_the_form_is_sent_twice(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
     c = login(client, cast.operator)
     data = {
         "channel": "phone",
@@ -102,7 +116,12 @@ def test_intake_keeps_the_input_on_error(client: Any, cast: Any, cats: dict[str,
     c = login(client, cast.operator)
     html = c.post(
         reverse("workorders:intake"),
-        {"channel": "phone", "description": "路灯<b>坏了</b>", "urgency": "normal", "reporter_phone": "13912345678"},
+        {
+            "channel": "phone",
+            "description": "路灯<b>坏了</b>",
+            "urgency": "normal",
+            "reporter_phone": "13912345678",
+        },
     ).content.decode()
     assert "HTML" in html and "13912345678" in html
     assert WorkOrder.objects.count() == 0
@@ -125,7 +144,9 @@ def test_list_filters_and_export_are_scoped_and_masked(client: Any, cast: Any, c
     assert "13912345678" not in values and not any("卢家巷" in v for v in values)
 
 
-def test_the_leader_supervision_view_lists_overdue_orders(client: Any, cast: Any, cats: dict[str, Any]) -> None:
+def test_the_leader_supervision_view_lists_overdue_orders(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
