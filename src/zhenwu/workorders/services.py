@@ -473,7 +473,7 @@ def workorder_transition(
         spec = transition_for(action)
     except KeyError as exc:
         raise DomainError("未知的操作。", field="action") from exc
-    order = WorkOrder.objects.select_for_update().select_related("category", "lead_unit").get(pk=order.pk)
+    order = WorkOrder.objects.select_for_update(of=("self",)).select_related("category", "lead_unit").get(pk=order.pk)
     _check_actor(actor, order, spec.actor, action, query_code)
     if order.status not in spec.sources:
         raise DomainError(
