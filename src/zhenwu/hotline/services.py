@@ -60,7 +60,7 @@ from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import user_has_capability
 
 LEAVE_MIN_WORKING_DAYS = 3
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$")
 IMPORT_COLUMNS = ["来源", "姓名", "电话", "问题内容", "主题"]
 SOURCE_BY_LABEL = {
     "短信": QuestionSource.SMS,
