@@ -38,6 +38,16 @@ ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
 ZHENWU_UPLOAD_MAX_BYTES = int(os.environ.get("ZHENWU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Working time used for SLA hours (start, end) pairs, local time.
 ZHENWU_WORK_PERIODS = (("08:30", "12:00"), ("13:30", "17:30"))
+# Outbox delivery per channel (sms, wechat, inbox); "default" catches the rest.
+ZHENWU_NOTIFY_BACKENDS = {
+    "default": os.environ.get("ZHENWU_NOTIFY_BACKEND", "zhenwu.core.notify.ConsoleBackend"),
+    "sms": os.environ.get("ZHENWU_SMS_BACKEND", "zhenwu.core.notify.ConsoleBackend"),
+    "wechat": os.environ.get("ZHENWU_WECHAT_BACKEND", "zhenwu.core.notify.ConsoleBackend"),
+    "inbox": "zhenwu.core.notify.InboxBackend",
+}
+# Work orders: submissions per IP per hour on the public form, rework rounds before an order closes as 不满意.
+ZHENWU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ZHENWU_PUBLIC_SUBMIT_PER_HOUR", "10"))
+ZHENWU_MAX_REWORK = 1
 ZHENWU_PASSWORD_MAX_AGE_DAYS = 90
 ZHENWU_PASSWORD_HISTORY = 5
 

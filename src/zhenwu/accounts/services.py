@@ -18,7 +18,7 @@ from zhenwu.core.parts import capability_choices, capability_label
 from zhenwu.core.pii import validate_mobile
 from zhenwu.orgs.choices import ADMIN_CAPABILITY_KIND, AdminKind, Capability, DataScope
 from zhenwu.orgs.models import Membership, Role, Unit
-from zhenwu.orgs.scope import admin_kinds_of, user_has_capability
+from zhenwu.orgs.scope import access_of, admin_kinds_of, user_has_capability
 
 
 def require_capability(actor: Any, capability: str) -> None:
@@ -157,8 +157,9 @@ def membership_add(*, actor: Any, user: User, unit: Unit, role: Role, title: str
     if not Unit.objects.visible_to(actor, "change").filter(pk=unit.pk).exists():
         raise PermissionDeniedError("该单位不在您的管理范围内。")
     # Without role management an admin may only grant roles that stay inside their own scope:
-    # anchored at a unit they may change, no town-wide or custom scope, no capabilities.
-    broad = role.admin_kind or role.capabilities or role.data_scope in (DataScope.ALL, DataScope.CUSTOM)
+    # anchored at a unit they may change, no town-wide or custom scope, no capability they lack.
+    beyond_own = set(role.capabilities) - set(access_of(actor).capabilities)
+    broad = role.admin_kind or beyond_own or role.data_scope in (DataScope.ALL, DataScope.CUSTOM)
     if broad and not user_has_capability(actor, Capability.MANAGE_ROLES):
         raise PermissionDeniedError(f"“{role.name}”的权限超出您的管理范围，只有系统管理员可以授予。")
     # Lock the person's row so two concurrent grants cannot both pass the 三员分立 check.

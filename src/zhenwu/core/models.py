@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhenwu.core.fields import EncryptedTextField
+
 
 class BaseModel(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
@@ -80,3 +82,53 @@ class Attachment(BaseModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Notification(BaseModel):
+    """Outbox row: written in the transaction of the change, delivered after commit by a backend.
+
+    Bodies and phone numbers may carry personal data, so both are stored encrypted.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    channel = models.CharField("渠道", max_length=16)  # sms, wechat, inbox
+    recipient_phone = EncryptedTextField("接收手机号", blank=True)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    recipient_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name="接收单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject = models.CharField("标题", max_length=120)
+    body = EncryptedTextField("内容")
+    link = models.CharField("链接", max_length=200, blank=True)
+    object_type = models.CharField("关联对象类型", max_length=60, blank=True)
+    object_id = models.CharField("关联对象", max_length=40, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    backend = models.CharField("发送通道", max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "通知"
+
+    def __str__(self) -> str:
+        return self.subject

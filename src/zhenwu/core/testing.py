@@ -33,6 +33,8 @@ class Cast:
     sysadmin: Any
     secadmin: Any
     auditadmin: Any
+    operator: Any = None
+    leader: Any = None
 
 
 def _unit(code: str, name: str, kind: str, parent: Any = None, unit_type: str = "township") -> Any:
@@ -103,6 +105,8 @@ def make_cast() -> Cast:
         sysadmin=make_user("sysadmin", unit=department, role="sys_admin", real_name="系统管理员"),
         secadmin=make_user("secadmin", unit=department, role="sec_admin", real_name="安全管理员"),
         auditadmin=make_user("auditadmin", unit=department, role="audit_admin", real_name="审计管理员"),
+        operator=make_user("operator", unit=town, role="operator", real_name="话务员", phone="13800138002"),
+        leader=make_user("leader", unit=town, role="leader", real_name="镇领导", phone="13800138009"),
     )
 
 

@@ -1,1 +1,238 @@
-"""Models of this part."""
+"""诉求工单: the work order, its category tree, timeline, assisting units and Open311 applications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from zhenwu.core.fields import BlindIndexField, EncryptedTextField
+from zhenwu.core.models import Attachment, BaseModel
+from zhenwu.orgs.scope import ScopedQuerySet
+from zhenwu.workorders.choices import CLOSED_STATES, Action, Channel, Satisfaction, Status, Urgency
+
+DESCRIPTION_MAX = 4000
+
+
+class Category(BaseModel):
+    """诉求分类: an editable tree; each leaf carries its time limits and optional extra fields.
+
+    ``code`` doubles as the Open311 service_code. ``extra_fields`` is a list of
+    ``{"code", "label", "datatype", "required", "values": [{"key", "name"}], "description"}``
+    (GeoReport v2 attribute datatypes: string, number, datetime, text, singlevaluelist,
+    multivaluelist).
+    """
+
+    code = models.CharField("编码", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.CharField("说明", max_length=300, blank=True)
+    time_limit_days = models.PositiveSmallIntegerField("办理时限(工作日)", default=5)
+    sign_limit_hours = models.PositiveSmallIntegerField("签收时限(工作小时)", default=2)
+    unit_type = models.CharField("通常承办单位类型", max_length=20, blank=True)
+    keywords = models.CharField("关键词", max_length=300, blank=True)
+    extra_fields = models.JSONField("附加字段", default=list, blank=True)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    is_sample = models.BooleanField("示例数据", default=False)
+
+    class Meta:
+        ordering = ["sort", "code"]
+        verbose_name = verbose_name_plural = "诉求分类"
+
+    def __str__(self) -> str:
+        if self.parent_id and self.parent is not None:
+            return f"{self.parent.name} / {self.name}"
+        return self.name
+
+
+class Open311App(BaseModel):
+    """A registered Open311 client application; its api_key is stored encrypted and found by index."""
+
+    name = models.CharField("应用名称", max_length=100)
+    contact = models.CharField("联系人", max_length=100, blank=True)
+    api_key = EncryptedTextField("api_key")
+    api_key_index = BlindIndexField(source="api_key", kind="open311_key", unique=True)
+    is_active = models.BooleanField("启用", default=True)
+    is_sample = models.BooleanField("示例数据", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Open311应用"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkOrder(BaseModel):
+    SCOPE_UNIT = "lead_unit"
+    SCOPE_OWNER = "reporter_user"
+    PII_FIELDS = ["reporter_name", "reporter_phone"]
+
+    number = models.CharField("工单编号", max_length=32, unique=True)
+    channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name="诉求分类", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("标题", max_length=80, blank=True)
+    description = models.TextField("诉求内容", max_length=DESCRIPTION_MAX)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    address = models.CharField("地址", max_length=200, blank=True)
+    lat = models.DecimalField("纬度(WGS84)", max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField("经度(WGS84)", max_digits=9, decimal_places=6, null=True, blank=True)
+    grid = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name="所在网格/村社区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extra = models.JSONField("附加信息", default=dict, blank=True)
+
+    reporter_name = EncryptedTextField("诉求人姓名", blank=True)
+    reporter_phone = EncryptedTextField("联系电话", blank=True)
+    reporter_phone_index = BlindIndexField(source="reporter_phone", kind="phone")
+    reporter_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="诉求人账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    anonymous = models.BooleanField("匿名", default=False)
+    confidential = models.BooleanField("保密", default=False)
+    query_code_hash = models.CharField("查询码摘要", max_length=64, blank=True)
+
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NEW)
+    lead_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name="主办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assisting_units = models.ManyToManyField(
+        "orgs.Unit", verbose_name="协办单位", blank=True, related_name="assisted_work_orders"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="并入工单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_children",
+    )
+
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
+    sign_deadline = models.DateTimeField("签收时限", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    deadline = models.DateTimeField("办结时限", null=True, blank=True)
+    warn_at = models.DateTimeField("预警时间", null=True, blank=True)
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    reply = models.TextField("答复内容", blank=True)
+    handling_hours = models.FloatField("办理用时(工作小时)", null=True, blank=True)
+
+    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    rework_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    extension_count = models.PositiveSmallIntegerField("延期次数", default=0)
+    return_count = models.PositiveSmallIntegerField("退单次数", default=0)
+    pending_extension_days = models.PositiveSmallIntegerField("申请延期天数", null=True, blank=True)
+    supervised_at = models.DateTimeField("督办时间", null=True, blank=True)
+    reminded_at = models.DateTimeField("催办时间", null=True, blank=True)
+
+    client_token = models.CharField("提交令牌", max_length=64, null=True, blank=True, unique=True)
+    open311_app = models.ForeignKey(
+        Open311App,
+        verbose_name="Open311应用",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    photos = models.ManyToManyField(Attachment, verbose_name="照片", blank=True, related_name="+")
+    is_sample = models.BooleanField("示例数据", default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "诉求工单"
+        indexes = [
+            models.Index(fields=["lead_unit", "status", "deadline"], name="wo_unit_status_deadline"),
+            models.Index(fields=["status", "deadline"], name="wo_status_deadline"),
+            models.Index(fields=["lead_unit", "dispatched_at"], name="wo_unit_dispatched"),
+            models.Index(fields=["category", "created_at"], name="wo_category_created"),
+            models.Index(fields=["grid", "created_at"], name="wo_grid_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("workorders:detail", args=[self.number])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATES
+
+    @property
+    def summary(self) -> str:
+        return self.title or self.description[:40]
+
+
+class OrderEvent(models.Model):
+    """The order's own timeline (受理 → 派单 → 签收 ...), separate from the audit log."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("动作", max_length=20, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=12, blank=True, choices=Status.choices)
+    to_status = models.CharField("新状态", max_length=12, blank=True, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人", max_length=100, blank=True)
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name="相关单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    is_public = models.BooleanField("对诉求人可见", default=True)
+    photos = models.ManyToManyField(Attachment, verbose_name="附件", blank=True, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = verbose_name_plural = "工单时间线"
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action}"

@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from zhenwu.workorders import public_views, views
 
 app_name = "workorders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("workorders/", views.order_list, name="list"),
+    path("workorders/inbox/", views.inbox, name="inbox"),
+    path("workorders/export/", views.order_export, name="export"),
+    path("workorders/new/", views.intake, name="intake"),
+    path("workorders/similar/", views.similar, name="similar"),
+    path("workorders/supervision/", views.supervision, name="supervision"),
+    path("workorders/metrics/", views.metrics, name="metrics"),
+    path("workorders/metrics/export/", views.metrics_export, name="metrics_export"),
+    path("workorders/categories/", views.category_list, name="categories"),
+    path("workorders/categories/new/", views.category_edit, name="category_new"),
+    path("workorders/categories/<str:code>/", views.category_edit, name="category_edit"),
+    path("workorders/<str:number>/", views.detail, name="detail"),
+    path("workorders/<str:number>/act/<str:action>/", views.act, name="act"),
+    path("open311/v2/", include("zhenwu.workorders.open311_urls")),
+    path("public/h5/", public_views.submit, name="h5_submit"),
+    path("public/h5/done/", public_views.done, name="h5_done"),
+    path("public/h5/track/", public_views.track, name="h5_track"),
+    path("public/h5/rate/", public_views.rate, name="h5_rate"),
+]

@@ -1,0 +1,126 @@
+"""Notifications through a pluggable outbox.
+
+``notify(...)`` writes a Notification row inside the caller's transaction and asks for delivery
+after commit (inline in the embedded default, a Celery task with Redis). Delivery goes through
+the backend configured for the channel in ``settings.ZHENWU_NOTIFY_BACKENDS``: the console/log
+backend by default; SMS and WeChat are interfaces a deployment implements against its gateway.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from zhenwu.core.models import Notification
+
+log = logging.getLogger("zhenwu.notify")
+
+
+class Backend(Protocol):
+    name: str
+
+    def send(self, notification: Notification) -> None:
+        """Deliver or raise; the outbox records the error and may retry."""
+
+
+class ConsoleBackend:
+    """Writes the message to the log; nothing leaves the machine. The embedded default."""
+
+    name = "console"
+
+    def send(self, notification: Notification) -> None:
+        target = notification.recipient_unit or notification.recipient_user or "手机号(已加密)"
+        log.info("通知[%s] → %s：%s", notification.channel, target, notification.subject)
+
+
+class InboxBackend:
+    """Staff notifications: the row itself is the message shown on the workbench."""
+
+    name = "inbox"
+
+    def send(self, notification: Notification) -> None:
+        return None
+
+
+class SmsBackend:
+    """Interface for an SMS gateway (e.g. the government SMS platform); configure a subclass."""
+
+    name = "sms"
+
+    def send(self, notification: Notification) -> None:
+        raise NotImplementedError("未配置短信网关：请在 ZHENWU_NOTIFY_BACKENDS 中指定短信发送实现。")
+
+
+class WeChatBackend:
+    """Interface for WeChat template messages / 政务微信; configure a subclass."""
+
+    name = "wechat"
+
+    def send(self, notification: Notification) -> None:
+        raise NotImplementedError("未配置微信通道：请在 ZHENWU_NOTIFY_BACKENDS 中指定微信发送实现。")
+
+
+def backend_for(channel: str) -> Backend:
+    path = settings.ZHENWU_NOTIFY_BACKENDS.get(channel) or settings.ZHENWU_NOTIFY_BACKENDS["default"]
+    backend: Backend = import_string(path)()
+    return backend
+
+
+def notify(
+    *,
+    channel: str,
+    subject: str,
+    body: str,
+    phone: str = "",
+    user: Any = None,
+    unit: Any = None,
+    link: str = "",
+    obj: Any = None,
+) -> Notification:
+    n = Notification.objects.create(
+        channel=channel,
+        recipient_phone=phone,
+        recipient_user=user,
+        recipient_unit=unit,
+        subject=subject[:120],
+        body=body,
+        link=link[:200],
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+    )
+    transaction.on_commit(lambda: _schedule(n.pk))
+    return n
+
+
+def _schedule(pk: int) -> None:
+    from zhenwu.core.tasks import deliver_notification
+
+    deliver_notification.delay(pk)
+
+
+def deliver(pk: int) -> str:
+    n = Notification.objects.filter(
+        pk=pk, status__in=[Notification.Status.PENDING, Notification.Status.FAILED]
+    ).first()
+    if n is None:
+        return "skipped"
+    backend = backend_for(n.channel)
+    n.attempts += 1
+    n.backend = backend.name
+    try:
+        backend.send(n)
+    except Exception as exc:  # a gateway failure must not break the change that caused it
+        n.status = Notification.Status.FAILED
+        n.error = str(exc)[:300]
+        log.warning("通知发送失败 #%s: %s", pk, exc)
+    else:
+        n.status = Notification.Status.SENT
+        n.sent_at = timezone.now()
+        n.error = ""
+    n.save(update_fields=["attempts", "backend", "status", "error", "sent_at", "updated_at"])
+    return n.status

@@ -1,0 +1,348 @@
+"""Forms of the work-order pages. They only parse input; the services decide."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+
+from zhenwu.orgs.manage_forms import UnitChoiceField, UnitMultipleChoiceField
+from zhenwu.orgs.models import Unit
+from zhenwu.workorders.choices import Channel, Satisfaction, Status, Urgency
+from zhenwu.workorders.models import DESCRIPTION_MAX, Category
+from zhenwu.workorders.services import MAX_PHOTOS
+
+
+def _control(**attrs: Any) -> dict[str, Any]:
+    return {"class": "form-control", **attrs}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"class": "form-control", "accept": "image/jpeg,image/png,image/webp"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+def category_queryset() -> Any:
+    return Category.objects.filter(is_active=True).select_related("parent").order_by("sort", "code")
+
+
+def handling_units() -> Any:
+    return Unit.objects.filter(is_active=True, handles_requests=True).order_by("path")
+
+
+def place_units() -> Any:
+    return Unit.objects.filter(is_active=True, kind__in=["village", "community", "grid"]).order_by("path")
+
+
+PHOTO_HELP = f"最多 {MAX_PHOTOS} 张，JPEG/PNG/WebP，每张不超过 5 MB。"
+
+
+class OrderFieldsMixin(forms.Form):
+    category = CategoryChoiceField(
+        label="诉求分类",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="请选择分类（不确定可不选）",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    description = forms.CharField(
+        label="诉求内容",
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(
+            attrs=_control(rows=5, maxlength=DESCRIPTION_MAX, placeholder="请说明时间、地点和具体情况")
+        ),
+        help_text=f"纯文本，不超过 {DESCRIPTION_MAX} 字。",
+    )
+    address = forms.CharField(
+        label="地点",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs=_control(placeholder="如：丫河村村口公交站旁")),
+    )
+    reporter_name = forms.CharField(
+        label="姓名", required=False, max_length=50, widget=forms.TextInput(attrs=_control())
+    )
+    reporter_phone = forms.CharField(
+        label="联系电话",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs=_control(inputmode="tel", autocomplete="tel")),
+        help_text="仅用于告知办理结果，加密保存，工作人员只看到脱敏号码。",
+    )
+    anonymous = forms.BooleanField(
+        label="匿名反映（不留姓名和电话，无法短信告知结果）",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    photos = MultipleFileField(label="照片", required=False, help_text=PHOTO_HELP)
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = category_queryset()
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4().hex)
+
+
+class IntakeForm(OrderFieldsMixin):
+    """The operator's 登记 form (phone, on-air, SMS, inspector)."""
+
+    field_order = [
+        "channel",
+        "category",
+        "description",
+        "urgency",
+        "address",
+        "grid",
+        "reporter_name",
+        "reporter_phone",
+        "anonymous",
+        "confidential",
+        "photos",
+    ]
+    channel = forms.ChoiceField(
+        label="来源渠道",
+        choices=[
+            (c.value, c.label)
+            for c in Channel
+            if c in {Channel.PHONE, Channel.ON_AIR, Channel.SMS, Channel.INSPECTOR, Channel.WEB}
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    urgency = forms.ChoiceField(
+        label="紧急程度", choices=Urgency.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    grid = UnitChoiceField(
+        label="所在村(社区)/网格",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="不确定",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    confidential = forms.BooleanField(
+        label="保密（诉求人信息不对承办单位显示）",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = place_units()
+
+
+class PublicSubmitForm(OrderFieldsMixin):
+    """Citizen H5 form. `website` is a honeypot: people never see it, bots fill it in."""
+
+    field_order = [
+        "category",
+        "description",
+        "photos",
+        "address",
+        "reporter_name",
+        "reporter_phone",
+        "anonymous",
+    ]
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    long = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(
+        label="请勿填写此项",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "zw-hp", "tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label="工单编号",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs=_control(placeholder="如 NT-20261128-0042", autocapitalize="characters")
+        ),
+    )
+    code = forms.CharField(
+        label="查询码",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs=_control(
+                placeholder="登记时收到的 6 位查询码", autocapitalize="characters", autocomplete="off"
+            )
+        ),
+    )
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label="您对办理结果是否满意？", choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="意见（可选）", required=False, max_length=500, widget=forms.Textarea(attrs=_control(rows=3))
+    )
+
+
+class ActionForm(forms.Form):
+    """One form for every lifecycle action; the view shows only the fields the action uses."""
+
+    note = forms.CharField(
+        label="说明",
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs=_control(rows=3)),
+    )
+    unit = UnitChoiceField(
+        label="主办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    assisting = UnitMultipleChoiceField(
+        label="协办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": "4"}),
+    )
+    days = forms.IntegerField(
+        label="延期工作日数",
+        required=False,
+        min_value=1,
+        max_value=30,
+        widget=forms.NumberInput(attrs=_control()),
+    )
+    satisfaction = forms.ChoiceField(
+        label="回访结果", required=False, choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    parent = forms.CharField(
+        label="并入的主工单编号", required=False, max_length=32, widget=forms.TextInput(attrs=_control())
+    )
+    photos = MultipleFileField(label="照片", required=False, help_text=PHOTO_HELP)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = handling_units()
+        self.fields["assisting"].queryset = handling_units()
+
+
+STATUS_FILTER = [("", "全部状态"), ("open", "未办结")] + list(Status.choices)
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs=_control(type="search", placeholder="编号、内容或地点")),
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=STATUS_FILTER,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    category = forms.ChoiceField(
+        label="分类", required=False, choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
+    unit = UnitChoiceField(
+        label="主办单位",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="全部单位",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    channel = forms.ChoiceField(
+        label="渠道",
+        required=False,
+        choices=[("", "全部渠道")] + list(Channel.choices),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    start = forms.DateField(
+        label="登记日期从", required=False, widget=forms.DateInput(attrs=_control(type="date"))
+    )
+    end = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs=_control(type="date")))
+    overdue = forms.BooleanField(
+        label="仅超期", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+    supervised = forms.BooleanField(
+        label="仅督办", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "全部分类")] + [(c.code, str(c)) for c in category_queryset()]
+        self.fields["unit"].queryset = (
+            Unit.objects.visible_to(user).filter(handles_requests=True).order_by("path")
+        )
+
+
+class MetricsForm(forms.Form):
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs=_control(type="date")))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs=_control(type="date")))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("开始日期不能晚于结束日期。")
+        if start and end and (end - start).days > 366:
+            raise forms.ValidationError("统计期最长一年。")
+        return data
+
+
+class CategoryForm(forms.Form):
+    code = forms.CharField(
+        label="编码",
+        max_length=60,
+        help_text="如 municipal.streetlight，也是 Open311 的 service_code。",
+        widget=forms.TextInput(attrs=_control()),
+    )
+    name = forms.CharField(label="名称", max_length=60, widget=forms.TextInput(attrs=_control()))
+    parent = forms.ModelChoiceField(
+        label="上级分类",
+        required=False,
+        queryset=Category.objects.filter(parent__isnull=True),
+        empty_label="（一级分类）",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    time_limit_days = forms.IntegerField(
+        label="办理时限(工作日)", min_value=1, max_value=60, widget=forms.NumberInput(attrs=_control())
+    )
+    sign_limit_hours = forms.IntegerField(
+        label="签收时限(工作小时)", min_value=1, max_value=40, widget=forms.NumberInput(attrs=_control())
+    )
+    keywords = forms.CharField(
+        label="关键词", required=False, max_length=300, widget=forms.TextInput(attrs=_control())
+    )
+    description = forms.CharField(
+        label="说明", required=False, max_length=300, widget=forms.TextInput(attrs=_control())
+    )
+    extra_fields = forms.JSONField(
+        label="附加字段(JSON)",
+        required=False,
+        initial=list,
+        widget=forms.Textarea(attrs=_control(rows=4, spellcheck="false")),
+        help_text='如 [{"code": "period", "label": "发生时段", "datatype": "singlevaluelist", "required": true, "values": [{"key": "night", "name": "夜间"}]}]',
+    )
+    is_active = forms.BooleanField(
+        label="启用",
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -1,0 +1,173 @@
+"""Citizen H5: submit a request on a phone, get a number and a query code, follow it, rate it.
+
+No login. Abuse is held off by a per-address rate limit, a honeypot field and the client token
+(a double-tapped submit makes one order). A wrong number or code says only that the pair does
+not match, never whether the number exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhenwu.audit.context import current_request
+from zhenwu.core.errors import DomainError, NotFoundError
+from zhenwu.core.web import form_error
+from zhenwu.workorders import services
+from zhenwu.workorders.choices import Action, Channel, Status
+from zhenwu.workorders.forms import PublicSubmitForm, RateForm, TrackForm
+from zhenwu.workorders.models import WorkOrder
+
+TRACK_ATTEMPTS_PER_HOUR = 30
+
+
+def _client_ip(request: HttpRequest) -> str:
+    ctx = current_request.get()
+    return ctx.ip or request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _over_limit(kind: str, request: HttpRequest, limit: int) -> bool:
+    key = f"zw:rl:{kind}:{_client_ip(request)}"
+    added = cache.add(key, 1, timeout=3600)
+    if added:
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        return False
+    return count > limit
+
+
+def submit(request: HttpRequest) -> HttpResponse:
+    form = PublicSubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if request.POST.get("website"):
+            # Honeypot filled: answer like a success so the bot learns nothing; nothing is stored.
+            return render(request, "workorders/h5_done.html", {"order": None})
+        if _over_limit("submit", request, settings.ZHENWU_PUBLIC_SUBMIT_PER_HOUR):
+            form.add_error(None, "提交过于频繁，请一小时后再试；紧急情况请拨打热线电话。")
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                order = services.workorder_create(
+                    actor=request.user if request.user.is_authenticated else None,
+                    channel=Channel.H5,
+                    category=d["category"],
+                    description=d["description"],
+                    address=d["address"],
+                    lat=d.get("lat") or None,
+                    long=d.get("long") or None,
+                    reporter_name=d["reporter_name"],
+                    reporter_phone=d["reporter_phone"],
+                    anonymous=d["anonymous"],
+                    photos=d["photos"],
+                    client_token=d["client_token"],
+                    reporter_user=request.user if request.user.is_authenticated else None,
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                code = getattr(order, "query_code", "")
+                if code:
+                    request.session["h5_last"] = {"number": order.number, "code": code}
+                else:
+                    messages.info(request, "该诉求已提交过，没有重复登记。")
+                    request.session["h5_last"] = {"number": order.number, "code": ""}
+                return redirect("workorders:h5_done")
+    return render(request, "workorders/h5_submit.html", {"form": form})
+
+
+def done(request: HttpRequest) -> HttpResponse:
+    last = request.session.get("h5_last")
+    if not last:
+        return redirect("workorders:h5_track")
+    order = WorkOrder.objects.filter(number=last["number"]).first()
+    return render(request, "workorders/h5_done.html", {"order": order, "code": last.get("code", "")})
+
+
+def _verified(number: str, code: str) -> WorkOrder | None:
+    order = (
+        WorkOrder.objects.select_related("lead_unit", "category", "parent")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    digest = services.query_code_digest(number.strip().upper(), code)
+    if (
+        order is None
+        or not order.query_code_hash
+        or not secrets.compare_digest(order.query_code_hash, digest)
+    ):
+        return None
+    return order
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    order = None
+    if request.method == "POST":
+        if _over_limit("track", request, TRACK_ATTEMPTS_PER_HOUR):
+            form.add_error(None, "查询次数过多，请一小时后再试。")
+        elif form.is_valid():
+            order = _verified(form.cleaned_data["number"], form.cleaned_data["code"])
+            if order is None:
+                form.add_error(None, "编号或查询码不正确，请核对后再试。")
+    if order is None:
+        return render(request, "workorders/h5_track.html", {"form": form})
+    return _order_page(request, order, form.cleaned_data["code"])
+
+
+def _order_page(
+    request: HttpRequest, order: WorkOrder, code: str, rate_form: RateForm | None = None
+) -> HttpResponse:
+    shown = order.parent if order.status == Status.MERGED and order.parent else order
+    events = order.events.filter(is_public=True).select_related("unit")
+    return render(
+        request,
+        "workorders/h5_order.html",
+        {
+            "order": order,
+            "shown": shown,
+            "events": events,
+            "code": code,
+            "rate_form": rate_form or (RateForm() if order.status == Status.REPLIED else None),
+        },
+    )
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    number, code = request.POST.get("number", ""), request.POST.get("code", "")
+    if _over_limit("track", request, TRACK_ATTEMPTS_PER_HOUR):
+        messages.error(request, "操作过于频繁，请一小时后再试。")
+        return redirect("workorders:h5_track")
+    order = _verified(number, code)
+    if order is None:
+        messages.error(request, "编号或查询码不正确，请重新查询。")
+        return redirect("workorders:h5_track")
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        return _order_page(request, order, code, form)
+    try:
+        order = services.workorder_transition(
+            actor=None,
+            order=order,
+            action=Action.RATE,
+            satisfaction=form.cleaned_data["satisfaction"],
+            note=form.cleaned_data["note"],
+            query_code=code,
+        )
+    except (DomainError, NotFoundError) as exc:
+        form.add_error(None, exc.message)
+        return _order_page(request, order, code, form)
+    if order.status == Status.HANDLING:
+        messages.warning(request, "感谢评价。您不满意，该诉求已退回承办单位重新办理。")
+    else:
+        messages.success(request, "感谢您的评价，该诉求已办结。")
+    return _order_page(request, order, code)

@@ -1,0 +1,299 @@
+"""Reads of the work-order part, always through the person's data scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
+
+from zhenwu.core.errors import NotFoundError
+from zhenwu.orgs.models import Unit
+from zhenwu.workorders.choices import CLOSED_STATES, Satisfaction, Status
+from zhenwu.workorders.models import Category, WorkOrder
+
+INBOX_TABS: list[tuple[str, str]] = [
+    ("to_sign", "待签收"),
+    ("handling", "办理中"),
+    ("due_soon", "即将超期"),
+    ("overdue", "已超期"),
+    ("callback", "待回访"),
+    ("desk", "待受理派单"),
+    ("returned", "退单待审定"),
+    ("extension", "延期待审批"),
+]
+
+
+def visible_orders(*, user: Any) -> QuerySet[WorkOrder]:
+    """Orders whose lead unit lies in the person's scope, plus those they assist or reported."""
+    own = WorkOrder.objects.visible_to(user)
+    assisting = Unit.objects.visible_to(user).values("pk")
+    if own.query is WorkOrder.objects.all().query:
+        return own
+    return WorkOrder.objects.filter(Q(pk__in=own.values("pk")) | Q(assisting_units__in=assisting)).distinct()
+
+
+def order_get(*, user: Any, number: str) -> WorkOrder:
+    order = (
+        visible_orders(user=user)
+        .select_related("category", "category__parent", "lead_unit", "grid", "parent")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise NotFoundError("工单不存在或不在您的数据范围内。")
+    return order
+
+
+def _tab_filter(tab: str, now: datetime) -> Q:
+    return {
+        "to_sign": Q(status=Status.DISPATCHED),
+        "handling": Q(status__in=[Status.HANDLING, Status.EXTENSION]),
+        "due_soon": Q(
+            status__in=[Status.DISPATCHED, Status.HANDLING, Status.EXTENSION],
+            warn_at__lte=now,
+            deadline__gte=now,
+        ),
+        "overdue": Q(
+            status__in=[Status.DISPATCHED, Status.HANDLING, Status.EXTENSION, Status.RETURNED],
+            deadline__lt=now,
+        ),
+        "callback": Q(status=Status.REPLIED),
+        "desk": Q(status__in=[Status.NEW, Status.ACCEPTED]),
+        "returned": Q(status=Status.RETURNED),
+        "extension": Q(status=Status.EXTENSION),
+    }[tab]
+
+
+def inbox(*, user: Any, tab: str, now: datetime | None = None) -> QuerySet[WorkOrder]:
+    now = now or timezone.now()
+    if tab not in dict(INBOX_TABS):
+        tab = "to_sign"
+    qs = WorkOrder.objects.visible_to(user).filter(_tab_filter(tab, now))
+    order = "created_at" if tab == "desk" else "deadline"
+    return qs.select_related("category", "lead_unit").order_by(order, "id")
+
+
+def inbox_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    qs = WorkOrder.objects.visible_to(user).filter(status__in=[s for s in Status if s not in CLOSED_STATES])
+    return qs.aggregate(**{tab: Count("id", filter=_tab_filter(tab, now)) for tab, _ in INBOX_TABS})
+
+
+@dataclass
+class OrderFilters:
+    q: str = ""
+    status: str = ""
+    category: str = ""
+    unit: int | None = None
+    channel: str = ""
+    start: date | None = None
+    end: date | None = None
+    overdue: bool = False
+    supervised: bool = False
+    sample: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def order_list(*, user: Any, filters: OrderFilters) -> QuerySet[WorkOrder]:
+    qs = visible_orders(user=user).select_related("category", "lead_unit")
+    f = filters
+    if f.q:
+        qs = qs.filter(
+            Q(number__icontains=f.q)
+            | Q(description__icontains=f.q)
+            | Q(address__icontains=f.q)
+            | Q(title__icontains=f.q)
+        )
+    if f.status == "open":
+        qs = qs.exclude(status__in=CLOSED_STATES)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
+    if f.unit:
+        qs = qs.filter(lead_unit_id=f.unit)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    tz = timezone.get_current_timezone()
+    if f.start:
+        qs = qs.filter(created_at__gte=datetime.combine(f.start, time.min, tz))
+    if f.end:
+        qs = qs.filter(created_at__lt=datetime.combine(f.end + timedelta(days=1), time.min, tz))
+    if f.overdue:
+        qs = qs.filter(
+            Q(
+                deadline__lt=timezone.now(),
+                status__in=[Status.DISPATCHED, Status.HANDLING, Status.EXTENSION, Status.RETURNED],
+            )
+            | Q(replied_at__gt=F("deadline"))
+        )
+    if f.supervised:
+        qs = qs.filter(supervised_at__isnull=False)
+    return qs.order_by("-created_at", "-id")
+
+
+def supervision_list(*, user: Any, now: datetime | None = None) -> QuerySet[WorkOrder]:
+    """The leader's 督办 view: overdue or supervised open orders, the most overdue first."""
+    now = now or timezone.now()
+    return (
+        WorkOrder.objects.visible_to(user)
+        .filter(status__in=[Status.DISPATCHED, Status.HANDLING, Status.EXTENSION, Status.RETURNED])
+        .filter(Q(deadline__lt=now) | Q(supervised_at__isnull=False))
+        .select_related("category", "lead_unit")
+        .order_by("deadline", "id")
+    )
+
+
+def similar_open_orders(
+    *,
+    user: Any,
+    text: str,
+    grid: Unit | None = None,
+    address: str = "",
+    exclude_pk: int | None = None,
+    days: int = 30,
+    limit: int = 5,
+) -> list[tuple[WorkOrder, float]]:
+    """Candidates for 并单: open orders of the last 30 days in the same grid or address, ranked by text similarity."""
+    since = timezone.now() - timedelta(days=days)
+    qs = visible_orders(user=user).filter(created_at__gte=since).exclude(status__in=CLOSED_STATES)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    place = Q()
+    if grid is not None:
+        place |= Q(grid=grid)
+    if address.strip():
+        place |= Q(address__icontains=address.strip()[:20])
+    if place:
+        qs = qs.filter(place)
+    candidates = list(qs.exclude(parent__isnull=False).order_by("-created_at")[:300])
+    scored = [(o, text_similarity(text, o.description)) for o in candidates]
+    scored = [(o, s) for o, s in scored if s >= 0.3]
+    scored.sort(key=lambda pair: -pair[1])
+    return scored[:limit]
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace() and c not in "，。！？、,.!?；;：:（）()\"'“”"]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Overlap of character bigrams (Dice coefficient): robust for short Chinese texts."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def dispatch_training_samples() -> Iterator[tuple[str, int]]:
+    """(text, unit id) of closed, not merged orders: what the dispatch classifier learns from."""
+    qs = (
+        WorkOrder.objects.filter(status=Status.CLOSED, lead_unit__isnull=False)
+        .exclude(dispatched_at__isnull=True)
+        .values_list("description", "lead_unit_id")
+        .order_by("-closed_at")[:50000]
+    )
+    yield from qs.iterator(chunk_size=2000)
+
+
+def category_tree() -> list[tuple[Category, list[Category]]]:
+    cats = list(Category.objects.filter(is_active=True).select_related("parent"))
+    roots = [c for c in cats if c.parent_id is None]
+    return [(r, [c for c in cats if c.parent_id == r.pk]) for r in roots]
+
+
+# ---------------------------------------------------------------- metrics
+
+METRIC_DEFINITIONS: list[tuple[str, str, str]] = [
+    (
+        "received",
+        "受理数",
+        "统计期内首次派给该单位主办、派单时间落在统计期内的工单数（含后来被改派的不计入原单位）。",
+    ),
+    (
+        "on_time_sign_rate",
+        "按时签收率",
+        "上述工单中，在签收时限内签收的件数 ÷（已签收件数 + 超过签收时限仍未签收的件数）。",
+    ),
+    (
+        "on_time_close_rate",
+        "按期办结率",
+        "上述工单中，在办结时限（含批准的延期）内回复的件数 ÷（已回复件数 + 超过时限仍未回复的件数）。",
+    ),
+    ("extension_rate", "延期率", "上述工单中，批准过延期的件数 ÷ 受理数。"),
+    ("rework_rate", "重办率", "上述工单中，因诉求人不满意而重办过的件数 ÷ 已回复件数。"),
+    ("satisfaction_rate", "满意率", "上述工单中，评价为“满意”或“基本满意”的件数 ÷ 已评价件数。"),
+    (
+        "avg_handling_days",
+        "平均办理时长",
+        "已回复工单从派单到回复的工作时长平均值，按每天 7.5 个工作小时折算为工作日。",
+    ),
+]
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def unit_metrics(
+    *, units: Iterable[Unit] | None = None, start: date, end: date, now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
+    """Per lead unit, for orders dispatched in [start, end] (dates inclusive): the metrics above.
+
+    One aggregate query grouped by unit. Rates are None when their denominator is zero. This is
+    the selector the assessment part reads.
+    """
+    from zhenwu.core.selectors import get_work_calendar
+
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    lo = datetime.combine(start, time.min, tz)
+    hi = datetime.combine(end + timedelta(days=1), time.min, tz)
+    qs = WorkOrder.objects.filter(dispatched_at__gte=lo, dispatched_at__lt=hi, lead_unit__isnull=False)
+    if units is not None:
+        qs = qs.filter(lead_unit__in=[u.pk for u in units])
+    signed = Q(signed_at__isnull=False)
+    replied = Q(replied_at__isnull=False)
+    rows = qs.values("lead_unit_id").annotate(
+        received=Count("id"),
+        signed=Count("id", filter=signed),
+        signed_on_time=Count("id", filter=signed & Q(signed_at__lte=F("sign_deadline"))),
+        sign_late_open=Count(
+            "id", filter=Q(signed_at__isnull=True, sign_deadline__lt=now) & ~Q(status__in=CLOSED_STATES)
+        ),
+        replied=Count("id", filter=replied),
+        replied_on_time=Count("id", filter=replied & Q(replied_at__lte=F("deadline"))),
+        reply_late_open=Count(
+            "id", filter=Q(replied_at__isnull=True, deadline__lt=now) & ~Q(status__in=CLOSED_STATES)
+        ),
+        extended=Count("id", filter=Q(extension_count__gt=0)),
+        reworked=Count("id", filter=Q(rework_count__gt=0)),
+        rated=Count("id", filter=~Q(satisfaction="")),
+        satisfied=Count("id", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
+        avg_hours=Avg("handling_hours", filter=replied),
+    )
+    per_day = get_work_calendar().hours_per_day
+    result: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        result[r["lead_unit_id"]] = {
+            "received": r["received"],
+            "signed": r["signed"],
+            "replied": r["replied"],
+            "rated": r["rated"],
+            "on_time_sign_rate": _ratio(r["signed_on_time"], r["signed"] + r["sign_late_open"]),
+            "on_time_close_rate": _ratio(r["replied_on_time"], r["replied"] + r["reply_late_open"]),
+            "extension_rate": _ratio(r["extended"], r["received"]),
+            "rework_rate": _ratio(r["reworked"], r["replied"]),
+            "satisfaction_rate": _ratio(r["satisfied"], r["rated"]),
+            "avg_handling_days": round(r["avg_hours"] / per_day, 2) if r["avg_hours"] is not None else None,
+        }
+    return result
+
+
+def metrics_units(*, user: Any) -> QuerySet[Unit]:
+    return Unit.objects.visible_to(user).filter(handles_requests=True, is_active=True).order_by("path")

@@ -1,0 +1,779 @@
+"""Writes of the work-order part. Every change goes through one of these functions.
+
+``workorder_create`` takes a request from any channel; ``workorder_transition`` is the one door
+for every lifecycle step, driven by the table in ``choices.TRANSITIONS``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhenwu.audit.services import audit_record
+from zhenwu.core import crypto
+from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from zhenwu.core.notify import notify
+from zhenwu.core.pii import mask_phone, validate_mobile
+from zhenwu.core.selectors import get_work_calendar
+from zhenwu.core.services import IMAGE_TYPES, attachment_create, document_number
+from zhenwu.orgs.models import Unit
+from zhenwu.orgs.scope import user_has_capability
+from zhenwu.workorders.capabilities import Cap
+from zhenwu.workorders.choices import (
+    CLOSED_STATES,
+    TRANSITIONS,
+    Action,
+    Actor,
+    Channel,
+    Satisfaction,
+    Status,
+    Urgency,
+    transition_for,
+)
+from zhenwu.workorders.models import DESCRIPTION_MAX, Category, OrderEvent, WorkOrder
+
+MAX_PHOTOS = 6
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+STAFF_CHANNELS = {Channel.PHONE, Channel.ON_AIR, Channel.SMS, Channel.INSPECTOR}
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+# ---------------------------------------------------------------- validation helpers
+
+
+def clean_description(text: str) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise DomainError("请填写诉求内容。", field="description")
+    if len(text) > DESCRIPTION_MAX:
+        raise DomainError(
+            f"诉求内容不能超过 {DESCRIPTION_MAX} 字（现有 {len(text)} 字）。", field="description"
+        )
+    if _TAG.search(text):
+        raise DomainError(
+            "诉求内容只能是纯文本，请删除其中的 HTML 标签（如 <a>、<script>）。", field="description"
+        )
+    return text
+
+
+def clean_coordinate(value: Any, *, kind: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    label, limit = ("纬度", 90) if kind == "lat" else ("经度", 180)
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError(f"{label}必须是数字。", field=kind) from exc
+    if not number.is_finite() or not (-limit <= number <= limit):
+        raise DomainError(f"{label}超出范围（应在 -{limit} 到 {limit} 之间）。", field=kind)
+    return number.quantize(Decimal("0.000001"))
+
+
+def query_code_digest(number: str, code: str) -> str:
+    return crypto.blind_index(f"{number}:{code.strip().upper()}", kind="wo_query")
+
+
+def _new_query_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+# ---------------------------------------------------------------- categories
+
+
+@transaction.atomic
+def category_save(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    parent: Category | None = None,
+    time_limit_days: int = 5,
+    sign_limit_hours: int = 2,
+    unit_type: str = "",
+    keywords: str = "",
+    description: str = "",
+    extra_fields: list[dict[str, Any]] | None = None,
+    is_active: bool = True,
+    sort: int = 0,
+    is_sample: bool = False,
+) -> Category:
+    """Create or update the category with this code."""
+    if actor is not None and not user_has_capability(actor, Cap.MANAGE):
+        raise PermissionDeniedError("您没有维护诉求分类的权限。")
+    code = code.strip()
+    if not re.fullmatch(r"[a-z][a-z0-9_.-]{0,59}", code):
+        raise DomainError("编码只能用小写字母、数字、点、下划线和短横线，且以字母开头。", field="code")
+    if not 1 <= time_limit_days <= 60:
+        raise DomainError("办理时限应在 1 到 60 个工作日之间。", field="time_limit_days")
+    if not 1 <= sign_limit_hours <= 40:
+        raise DomainError("签收时限应在 1 到 40 个工作小时之间。", field="sign_limit_hours")
+    fields = _clean_extra_fields(extra_fields or [])
+    category = Category.objects.filter(code=code).first()
+    before = None
+    if category is None:
+        category = Category(code=code)
+    else:
+        before = {"name": category.name, "time_limit_days": category.time_limit_days}
+    if parent is not None and (parent.pk == category.pk or parent.parent_id is not None):
+        raise DomainError("上级分类只能是一级分类。", field="parent")
+    category.name = name.strip()
+    category.parent = parent
+    category.time_limit_days = time_limit_days
+    category.sign_limit_hours = sign_limit_hours
+    category.unit_type = unit_type
+    category.keywords = keywords
+    category.description = description
+    category.extra_fields = fields
+    category.is_active = is_active
+    category.sort = sort
+    category.is_sample = is_sample
+    category.save()
+    audit_record(
+        actor=actor,
+        action="workorders.category_save",
+        obj=category,
+        before=before,
+        after={"name": category.name, "time_limit_days": category.time_limit_days},
+    )
+    return category
+
+
+ATTRIBUTE_TYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
+
+
+def _clean_extra_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    seen: set[str] = set()
+    for i, f in enumerate(fields, 1):
+        code = str(f.get("code", "")).strip()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", code) or code in seen:
+            raise DomainError(f"第 {i} 个附加字段的编码无效或重复。", field="extra_fields")
+        datatype = f.get("datatype", "string")
+        if datatype not in ATTRIBUTE_TYPES:
+            raise DomainError(f"第 {i} 个附加字段的类型无效。", field="extra_fields")
+        values = [{"key": str(v["key"]), "name": str(v["name"])} for v in f.get("values", [])]
+        if datatype.endswith("valuelist") and not values:
+            raise DomainError(f"第 {i} 个附加字段是选项类型，需要至少一个选项。", field="extra_fields")
+        seen.add(code)
+        cleaned.append(
+            {
+                "code": code,
+                "label": str(f.get("label") or code),
+                "datatype": datatype,
+                "required": bool(f.get("required", False)),
+                "description": str(f.get("description", "")),
+                "values": values,
+            }
+        )
+    return cleaned
+
+
+def clean_extra(category: Category | None, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate the category's extra fields; unknown keys are dropped, required ones enforced."""
+    if category is None:
+        return {}
+    out: dict[str, Any] = {}
+    for f in category.extra_fields:
+        raw = data.get(f["code"])
+        if raw in (None, "", []):
+            if f["required"]:
+                raise DomainError(f"请填写“{f['label']}”。", field=f["code"])
+            continue
+        keys = {v["key"] for v in f["values"]}
+        if f["datatype"] == "singlevaluelist":
+            if str(raw) not in keys:
+                raise DomainError(f"“{f['label']}”的选项无效。", field=f["code"])
+            out[f["code"]] = str(raw)
+        elif f["datatype"] == "multivaluelist":
+            items = raw if isinstance(raw, list) else [raw]
+            if any(str(x) not in keys for x in items):
+                raise DomainError(f"“{f['label']}”的选项无效。", field=f["code"])
+            out[f["code"]] = [str(x) for x in items]
+        elif f["datatype"] == "number":
+            try:
+                out[f["code"]] = float(str(raw))
+            except (TypeError, ValueError) as exc:
+                raise DomainError(f"“{f['label']}”必须是数字。", field=f["code"]) from exc
+        else:
+            out[f["code"]] = str(raw)[:500]
+    return out
+
+
+# ---------------------------------------------------------------- create
+
+
+@dataclass
+class Created:
+    order: WorkOrder
+    query_code: str
+    duplicate_submission: bool = False
+
+
+@transaction.atomic
+def workorder_create(
+    *,
+    actor: Any,
+    channel: str,
+    category: Category | None,
+    description: str,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    address: str = "",
+    lat: Any = None,
+    long: Any = None,
+    grid: Unit | None = None,
+    anonymous: bool = False,
+    confidential: bool = False,
+    urgency: str = Urgency.NORMAL,
+    title: str = "",
+    extra: dict[str, Any] | None = None,
+    photos: Sequence[UploadedFile] = (),
+    client_token: str = "",
+    open311_app: Any = None,
+    reporter_user: Any = None,
+    is_sample: bool = False,
+) -> WorkOrder:
+    """Register a request. The returned order carries ``query_code`` (shown once to the reporter).
+
+    The same ``client_token`` twice returns the first order (a double-submitted form makes one order).
+    """
+    token = (client_token or "").strip()[:64] or None
+    if token:
+        existing = WorkOrder.objects.filter(client_token=token).first()
+        if existing is not None:
+            existing.query_code = ""  # type: ignore[attr-defined]
+            existing.duplicate_submission = True  # type: ignore[attr-defined]
+            return existing
+    if channel not in Channel.values:
+        raise DomainError("来源渠道无效。", field="channel")
+    is_staff_intake = channel in STAFF_CHANNELS
+    if is_staff_intake and not user_has_capability(actor, Cap.INTAKE) and channel != Channel.INSPECTOR:
+        raise PermissionDeniedError("您没有登记诉求的权限。")
+    if category is not None and not category.is_active:
+        raise DomainError("该诉求分类已停用，请选择其他分类。", field="category")
+    if urgency not in Urgency.values:
+        raise DomainError("紧急程度无效。", field="urgency")
+    text = clean_description(description)
+    phone = re.sub(r"[\s-]", "", reporter_phone or "")
+    if phone:
+        try:
+            validate_mobile(phone)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field="reporter_phone") from exc
+    if not phone and not anonymous and channel in {Channel.H5, Channel.WEB}:
+        raise DomainError("请填写联系电话，以便告知办理结果；不愿留电话请选择匿名。", field="reporter_phone")
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError(f"最多上传 {MAX_PHOTOS} 张照片。", field="photos")
+    lat_value = clean_coordinate(lat, kind="lat")
+    long_value = clean_coordinate(long, kind="long")
+    if (lat_value is None) != (long_value is None):
+        raise DomainError("经纬度需要同时填写。", field="lat")
+    now = timezone.now()
+    order = WorkOrder(
+        number=document_number(settings.ZHENWU_TOWN_CODE, timezone.localdate(now)),
+        channel=channel,
+        category=category,
+        title=(title or "").strip()[:80],
+        description=text,
+        urgency=urgency,
+        address=(address or "").strip()[:200],
+        lat=lat_value,
+        long=long_value,
+        grid=grid,
+        extra=clean_extra(category, extra or {}),
+        reporter_name="" if anonymous else (reporter_name or "").strip()[:50],
+        reporter_phone=phone,
+        reporter_user=reporter_user,
+        anonymous=anonymous,
+        confidential=confidential,
+        status=Status.ACCEPTED if is_staff_intake else Status.NEW,
+        accepted_at=now if is_staff_intake else None,
+        client_token=token,
+        open311_app=open311_app,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        is_sample=is_sample,
+    )
+    code = _new_query_code()
+    order.query_code_hash = query_code_digest(order.number, code)
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError:
+        if token and WorkOrder.objects.filter(client_token=token).exists():
+            existing = WorkOrder.objects.get(client_token=token)
+            existing.query_code = ""  # type: ignore[attr-defined]
+            existing.duplicate_submission = True  # type: ignore[attr-defined]
+            return existing
+        raise
+    for upload in photos:
+        order.photos.add(
+            attachment_create(
+                actor=actor, upload=upload, allowed_types=IMAGE_TYPES, max_bytes=PHOTO_MAX_BYTES
+            )
+        )
+    _event(
+        order,
+        actor=actor,
+        action=Action.CREATE,
+        to_status=order.status,
+        note=f"来源：{order.get_channel_display()}",
+    )
+    audit_record(
+        actor=actor,
+        action="workorders.create",
+        obj=order,
+        after={"channel": channel, "category": category.code if category else "", "status": order.status},
+    )
+    if phone:
+        notify(
+            channel="sms",
+            phone=phone,
+            subject=f"诉求已登记 {order.number}",
+            body=f"您的诉求已登记，编号 {order.number}，查询码 {code}。可凭编号和查询码在镇务网站查询办理进度。",
+            obj=order,
+        )
+    order.query_code = code  # type: ignore[attr-defined]
+    order.duplicate_submission = False  # type: ignore[attr-defined]
+    return order
+
+
+# ---------------------------------------------------------------- transitions
+
+
+def _event(
+    order: WorkOrder,
+    *,
+    actor: Any,
+    action: str,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    unit: Unit | None = None,
+    data: dict[str, Any] | None = None,
+    is_public: bool = True,
+    photos: Iterable[Any] = (),
+) -> OrderEvent:
+    is_user = getattr(actor, "is_authenticated", False)
+    event = OrderEvent.objects.create(
+        order=order,
+        action=action,
+        from_status=from_status,
+        to_status=to_status or from_status,
+        actor=actor if is_user else None,
+        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else "",
+        unit=unit,
+        note=note,
+        data=data or {},
+        is_public=is_public,
+    )
+    photo_list = list(photos)
+    if photo_list:
+        event.photos.add(*photo_list)
+    return event
+
+
+def _in_change_scope(actor: Any, order: WorkOrder) -> bool:
+    return WorkOrder.objects.visible_to(actor, "change").filter(pk=order.pk).exists()
+
+
+def _check_actor(actor: Any, order: WorkOrder, actor_kind: str, action: str, query_code: str) -> None:
+    if actor_kind == Actor.REPORTER:
+        if (
+            actor is not None
+            and getattr(actor, "is_authenticated", False)
+            and order.reporter_user_id == actor.pk
+        ):
+            return
+        if (
+            query_code
+            and order.query_code_hash
+            and secrets.compare_digest(order.query_code_hash, query_code_digest(order.number, query_code))
+        ):
+            return
+        raise NotFoundError("编号或查询码不正确。")
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError("请先登录。")
+    if not WorkOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
+        raise NotFoundError("工单不存在或不在您的数据范围内。")
+    needs: dict[str, str] = {
+        Actor.DESK: Cap.INTAKE if action in {Action.ACCEPT, Action.REJECT, Action.ANSWER} else Cap.DISPATCH,
+        Actor.HANDLER: Cap.HANDLE,
+        Actor.APPROVER: Cap.APPROVE_EXTENSION,
+        Actor.CALLBACK: Cap.CALLBACK,
+        Actor.LEADER: Cap.SUPERVISE,
+    }
+    needed = needs[actor_kind]
+    if action == Action.NOTE and (
+        user_has_capability(actor, Cap.DISPATCH) or user_has_capability(actor, Cap.HANDLE)
+    ):
+        needed = Cap.DISPATCH if user_has_capability(actor, Cap.DISPATCH) else Cap.HANDLE
+    if not user_has_capability(actor, needed):
+        raise PermissionDeniedError(f"您没有“{Cap(needed).label}”的权限。")
+    if actor_kind == Actor.HANDLER and not _in_change_scope(actor, order):
+        raise PermissionDeniedError("只有主办单位可以办理该工单；您对它只有查看权限。")
+
+
+def _handling_deadline(start: datetime, days: int) -> tuple[datetime, datetime]:
+    calendar = get_work_calendar()
+    per_day = calendar.hours_per_day
+    deadline = calendar.add_working_hours(start, days * per_day)
+    warn_at = calendar.add_working_hours(start, max(0.0, (days - 1) * per_day))
+    return deadline, warn_at
+
+
+def _limit_days(order: WorkOrder) -> int:
+    return order.category.time_limit_days if order.category else 5
+
+
+def _sign_hours(order: WorkOrder) -> int:
+    return order.category.sign_limit_hours if order.category else 2
+
+
+def _dispatch_to(order: WorkOrder, unit: Unit, now: datetime) -> None:
+    if not unit.is_active or not unit.handles_requests:
+        raise DomainError(f"“{unit.name}”不是可承办诉求的单位。", field="unit")
+    calendar = get_work_calendar()
+    order.lead_unit = unit
+    order.dispatched_at = now
+    order.sign_deadline = calendar.add_working_hours(now, _sign_hours(order))
+    order.signed_at = None
+    order.deadline, order.warn_at = _handling_deadline(now, _limit_days(order))
+
+
+@transaction.atomic
+def workorder_transition(
+    *,
+    actor: Any,
+    order: WorkOrder,
+    action: str,
+    note: str = "",
+    unit: Unit | None = None,
+    assisting: Sequence[Unit] = (),
+    days: int | None = None,
+    satisfaction: str = "",
+    parent: WorkOrder | None = None,
+    photos: Sequence[UploadedFile] = (),
+    query_code: str = "",
+    suggestion: dict[str, Any] | None = None,
+) -> WorkOrder:
+    """Apply one lifecycle step. Refuses illegal steps with a message that names the current state."""
+    try:
+        spec = transition_for(action)
+    except KeyError as exc:
+        raise DomainError("未知的操作。", field="action") from exc
+    order = WorkOrder.objects.select_for_update().select_related("category", "lead_unit").get(pk=order.pk)
+    _check_actor(actor, order, spec.actor, action, query_code)
+    if order.status not in spec.sources:
+        raise DomainError(
+            f"工单当前状态为“{order.get_status_display()}”，不能{Action(action).label}。", field="action"
+        )
+    note = (note or "").strip()
+    if spec.needs_note and not note:
+        raise DomainError(f"请填写{Action(action).label}的说明。", field="note")
+    if len(note) > DESCRIPTION_MAX:
+        raise DomainError(f"说明不能超过 {DESCRIPTION_MAX} 字。", field="note")
+    if note and _TAG.search(note):
+        raise DomainError("说明只能是纯文本，请删除其中的 HTML 标签。", field="note")
+    now = timezone.now()
+    before = order.status
+    data: dict[str, Any] = {}
+    event_unit: Unit | None = None
+    target = spec.target
+    attachments = [
+        attachment_create(actor=actor, upload=u, allowed_types=IMAGE_TYPES, max_bytes=PHOTO_MAX_BYTES)
+        for u in photos
+    ]
+
+    if action == Action.ACCEPT:
+        order.accepted_at = now
+    elif action in {Action.ANSWER, Action.REJECT}:
+        order.accepted_at = order.accepted_at or now
+        order.reply = note
+        order.replied_at = now
+        order.closed_at = now
+    elif action in {Action.DISPATCH, Action.REASSIGN}:
+        if unit is None:
+            raise DomainError("请选择主办单位。", field="unit")
+        if action == Action.REASSIGN and unit.pk == order.lead_unit_id:
+            raise DomainError("改派需要选择另一个单位；维持原派请用“审定维持原派”。", field="unit")
+        order.accepted_at = order.accepted_at or now
+        _dispatch_to(order, unit, now)
+        order.assisting_units.set([u for u in assisting if u.pk != unit.pk])
+        event_unit = unit
+        data = {"assisting": [u.name for u in assisting if u.pk != unit.pk]}
+        if suggestion:
+            data["suggestion"] = suggestion
+    elif action == Action.KEEP:
+        assert order.lead_unit is not None
+        _dispatch_to(order, order.lead_unit, now)
+        event_unit = order.lead_unit
+    elif action == Action.SIGN:
+        order.signed_at = now
+        event_unit = order.lead_unit
+    elif action == Action.RETURN:
+        order.return_count += 1
+        event_unit = order.lead_unit
+    elif action == Action.EXTEND:
+        if not days or not 1 <= days <= 30:
+            raise DomainError("延期天数应在 1 到 30 个工作日之间。", field="days")
+        order.pending_extension_days = days
+        data = {"days": days}
+    elif action == Action.APPROVE_EXTENSION:
+        extra_days = order.pending_extension_days or 0
+        calendar = get_work_calendar()
+        assert order.deadline is not None
+        order.deadline = calendar.add_working_hours(order.deadline, extra_days * calendar.hours_per_day)
+        order.warn_at = _warn_before(order.deadline)
+        order.extension_count += 1
+        order.pending_extension_days = None
+        data = {"days": extra_days, "deadline": timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M")}
+    elif action == Action.DENY_EXTENSION:
+        order.pending_extension_days = None
+    elif action == Action.REPLY:
+        order.reply = note
+        order.replied_at = now
+        if order.dispatched_at:
+            order.handling_hours = round(
+                get_work_calendar().working_hours_between(order.dispatched_at, now), 2
+            )
+        event_unit = order.lead_unit
+    elif action in {Action.CALLBACK, Action.RATE}:
+        if satisfaction not in Satisfaction.values:
+            raise DomainError("请选择满意、基本满意或不满意。", field="satisfaction")
+        order.satisfaction = satisfaction
+        order.rated_at = now
+        data = {"satisfaction": satisfaction}
+        if satisfaction == Satisfaction.UNSATISFIED and order.rework_count < settings.ZHENWU_MAX_REWORK:
+            target = Status.HANDLING
+            order.rework_count += 1
+            order.signed_at = order.signed_at or now
+            order.deadline, order.warn_at = _handling_deadline(now, _limit_days(order))
+            order.supervised_at = None
+            order.reminded_at = None
+            data["rework"] = order.rework_count
+        else:
+            target = Status.CLOSED
+            order.closed_at = now
+    elif action == Action.MERGE:
+        if parent is None:
+            raise DomainError("请选择要并入的工单。", field="parent")
+        if parent.pk == order.pk or parent.status in CLOSED_STATES or parent.parent_id:
+            raise DomainError("只能并入另一件未办结的主工单。", field="parent")
+        order.parent = parent
+        order.closed_at = now
+        data = {"parent": parent.number}
+        _event(
+            parent,
+            actor=actor,
+            action=Action.MERGE,
+            from_status=parent.status,
+            note=f"并入 {order.number}：{note}".rstrip("："),
+            data={"child": order.number},
+        )
+    elif action == Action.SUPERVISE:
+        order.supervised_at = now
+        event_unit = order.lead_unit
+    elif action == Action.REMIND:
+        order.reminded_at = now
+        event_unit = order.lead_unit
+
+    if target is not None:
+        order.status = target
+    order.save()
+    if action == Action.REPLY:
+        _reply_children(order, actor)
+    _event(
+        order,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=order.status,
+        note=note,
+        unit=event_unit,
+        data=data,
+        is_public=action not in {Action.NOTE, Action.SUPERVISE, Action.REMIND},
+        photos=attachments,
+    )
+    audit_record(
+        actor=actor,
+        action=f"workorders.{action}",
+        obj=order,
+        before={"status": before},
+        after={"status": order.status, "lead_unit": order.lead_unit.name if order.lead_unit else ""},
+        message=note[:200],
+    )
+    _notify_after(order, action, actor)
+    return order
+
+
+def _warn_before(deadline: datetime) -> datetime:
+    """The moment one working day before the deadline (the 即将超期 threshold)."""
+    calendar = get_work_calendar()
+    probe = deadline
+    # walk back whole days until one working day of time lies between probe and the deadline
+    from datetime import timedelta
+
+    for _ in range(30):
+        probe = probe - timedelta(days=1)
+        if calendar.working_hours_between(probe, deadline) >= calendar.hours_per_day:
+            return probe
+    return probe
+
+
+def _reply_children(order: WorkOrder, actor: Any) -> None:
+    """并单: every merged request gets the parent's reply, and its reporter is told."""
+    for child in order.merged_children.all():
+        child.reply = order.reply
+        child.replied_at = order.replied_at
+        child.save(update_fields=["reply", "replied_at", "updated_at"])
+        _event(
+            child,
+            actor=actor,
+            action=Action.REPLY,
+            from_status=child.status,
+            note=order.reply,
+            data={"via": order.number},
+        )
+        if child.reporter_phone:
+            notify(
+                channel="sms",
+                phone=child.reporter_phone,
+                subject=f"诉求已答复 {child.number}",
+                body=f"您的诉求 {child.number} 已与同类诉求 {order.number} 合并办理，答复：{order.reply[:200]}",
+                obj=child,
+            )
+
+
+def _notify_after(order: WorkOrder, action: str, actor: Any) -> None:
+    when = lambda dt: timezone.localtime(dt).strftime("%m月%d日%H:%M") if dt else ""  # noqa: E731
+    if action in {Action.DISPATCH, Action.REASSIGN, Action.KEEP} and order.lead_unit:
+        notify(
+            channel="inbox",
+            unit=order.lead_unit,
+            subject=f"新工单 {order.number}，请于{when(order.sign_deadline)}前签收",
+            body=order.summary,
+            link=order.get_absolute_url(),
+            obj=order,
+        )
+    elif action in {Action.SUPERVISE, Action.REMIND} and order.lead_unit:
+        label = "督办" if action == Action.SUPERVISE else "催办"
+        notify(
+            channel="inbox",
+            unit=order.lead_unit,
+            subject=f"{label}：工单 {order.number} 办结时限 {when(order.deadline)}",
+            body=order.summary,
+            link=order.get_absolute_url(),
+            obj=order,
+        )
+    elif action in {Action.REPLY, Action.ANSWER} and order.reporter_phone:
+        notify(
+            channel="sms",
+            phone=order.reporter_phone,
+            subject=f"诉求已答复 {order.number}",
+            body=f"您的诉求 {order.number} 已答复：{order.reply[:200]}。请凭编号和查询码查看并评价。",
+            obj=order,
+        )
+    elif action == Action.RETURN:
+        notify(
+            channel="inbox",
+            subject=f"退单待审定 {order.number}",
+            body=order.summary,
+            link=order.get_absolute_url(),
+            obj=order,
+        )
+
+
+# ---------------------------------------------------------------- SLA timers
+
+
+@dataclass
+class SlaReport:
+    supervised: int = 0
+    reminded: int = 0
+
+
+def sla_scan(*, now: datetime | None = None) -> SlaReport:
+    """Automatic 督办 for overdue orders and 催办 for orders entering their last working day.
+
+    Idempotent: an order is supervised once per deadline (rework or an approved extension resets it).
+    """
+    now = now or timezone.now()
+    report = SlaReport()
+    open_in_hands = [Status.DISPATCHED, Status.HANDLING, Status.EXTENSION, Status.RETURNED]
+    overdue = WorkOrder.objects.filter(status__in=open_in_hands, deadline__lt=now, supervised_at__isnull=True)
+    for pk in overdue.values_list("pk", flat=True)[:5000]:
+        with transaction.atomic():
+            order = WorkOrder.objects.select_for_update().get(pk=pk)
+            if order.supervised_at is not None:
+                continue
+            order.supervised_at = now
+            order.save(update_fields=["supervised_at", "updated_at"])
+            _event(
+                order,
+                actor=None,
+                action=Action.SUPERVISE,
+                from_status=order.status,
+                note="已超过办结时限，系统自动督办。",
+                unit=order.lead_unit,
+                is_public=False,
+                data={"auto": True},
+            )
+            audit_record(actor=None, action="workorders.supervise", obj=order, message="系统自动督办（超期）")
+            _notify_after(order, Action.SUPERVISE, None)
+            report.supervised += 1
+    warn = WorkOrder.objects.filter(
+        status__in=[Status.DISPATCHED, Status.HANDLING],
+        warn_at__lte=now,
+        deadline__gte=now,
+        reminded_at__isnull=True,
+    )
+    for pk in warn.values_list("pk", flat=True)[:5000]:
+        with transaction.atomic():
+            order = WorkOrder.objects.select_for_update().get(pk=pk)
+            if order.reminded_at is not None:
+                continue
+            order.reminded_at = now
+            order.save(update_fields=["reminded_at", "updated_at"])
+            _event(
+                order,
+                actor=None,
+                action=Action.REMIND,
+                from_status=order.status,
+                note="即将超期，系统自动催办。",
+                unit=order.lead_unit,
+                is_public=False,
+                data={"auto": True},
+            )
+            _notify_after(order, Action.REMIND, None)
+            report.reminded += 1
+    return report
+
+
+def masked_reporter_phone(order: WorkOrder) -> str:
+    return mask_phone(order.reporter_phone)
+
+
+def allowed_actions(*, actor: Any, order: WorkOrder) -> list[str]:
+    """The actions this person may take on the order now (the buttons on the detail page)."""
+    out = []
+    for action, spec in TRANSITIONS.items():
+        if order.status not in spec.sources or spec.actor == Actor.REPORTER:
+            continue
+        try:
+            _check_actor(actor, order, spec.actor, action, "")
+        except (PermissionDeniedError, NotFoundError):
+            continue
+        out.append(action)
+    return out
