@@ -22,13 +22,11 @@ class Hotline:
 @pytest.fixture
 def hl(cast: Any, time_machine: Any) -> Hotline:
     from zhenwu.core.services import calendar_seed
-    from zhenwu.core.testing import make_user
     from zhenwu.hotline import services
 
     time_machine.move_to(NOW, tick=False)
     calendar_seed(years=[2026])
-    leader = make_user("leader", unit=cast.town, role="leader", real_name="镇领导")
-    operator = make_user("operator", unit=cast.town, role="operator", real_name="话务员")
+    leader, operator = cast.leader, cast.operator
     plan = services.plan_create(
         actor=cast.town_admin, year=2026, title="", owner_unit=cast.town, reminder_working_days=10
     )

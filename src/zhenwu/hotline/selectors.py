@@ -45,7 +45,7 @@ def issue_list(
     *, user: Any, episode: Episode | None = None, filters: dict[str, Any] | None = None
 ) -> QuerySet[ListenerIssue]:
     qs = ListenerIssue.objects.visible_to(user).select_related(
-        "episode", "episode__unit", "topic", "commitment", "commitment__responsible_unit"
+        "episode", "episode__unit", "topic", "commitment", "commitment__responsible_unit", "work_order", "work_order__lead_unit"
     )
     if episode is not None:
         qs = qs.filter(episode=episode)
