@@ -18,6 +18,12 @@ class Hotline:
     operator: Any
     plan: Any
 
+    def slot(self, *args: Any, **kwargs: Any) -> Any:
+        return make_slot(self, *args, **kwargs)
+
+    def episode(self, *args: Any, **kwargs: Any) -> Any:
+        return make_episode(self, *args, **kwargs)
+
 
 @pytest.fixture
 def hl(cast: Any, time_machine: Any) -> Hotline:
@@ -33,7 +39,9 @@ def hl(cast: Any, time_machine: Any) -> Hotline:
     return Hotline(cast=cast, leader=leader, operator=operator, plan=plan)
 
 
-def make_slot(hl: Hotline, day: Any, unit: Any = None, start: time = time(9, 0), end: time = time(10, 0)) -> Any:
+def make_slot(
+    hl: Hotline, day: Any, unit: Any = None, start: time = time(9, 0), end: time = time(10, 0)
+) -> Any:
     from zhenwu.hotline import services
 
     return services.slot_create(

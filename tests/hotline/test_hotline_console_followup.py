@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from tests.hotline.conftest import make_episode
 from zhenwu.core.errors import DomainError
 from zhenwu.core.testing import login
 from zhenwu.hotline import services
@@ -14,13 +13,15 @@ from zhenwu.hotline.selectors import unit_evaluation
 
 
 def test_the_console_is_for_operators(hl, client):
-    episode = make_episode(hl, status="live")
+    episode = hl.episode(status="live")
     assert login(client, hl.operator).get(f"/hotline/episodes/{episode.pk}/console/").status_code == 200
-    assert login(client, hl.cast.yahe_cadre).get(f"/hotline/episodes/{episode.pk}/console/").status_code == 403
+    assert (
+        login(client, hl.cast.yahe_cadre).get(f"/hotline/episodes/{episode.pk}/console/").status_code == 403
+    )
 
 
 def test_a_call_taken_in_the_console_appears_in_the_polled_list_masked(hl, client):
-    episode = make_episode(hl, status="live")
+    episode = hl.episode(status="live")
     c = login(client, hl.operator)
     response = c.post(
         f"/hotline/episodes/{episode.pk}/console/take/",
@@ -37,8 +38,10 @@ def test_a_call_taken_in_the_console_appears_in_the_polled_list_masked(hl, clien
 
 
 def test_answer_on_air_from_the_console(hl, client):
-    episode = make_episode(hl, status="live")
-    issue = services.issue_create(actor=hl.operator, episode=episode, text="桥头路灯不亮", source="phone", during_show=True)
+    episode = hl.episode(status="live")
+    issue = services.issue_create(
+        actor=hl.operator, episode=episode, text="桥头路灯不亮", source="phone", during_show=True
+    )
     response = login(client, hl.operator).post(
         f"/hotline/episodes/{episode.pk}/console/issues/{issue.pk}/",
         {"mode": "answer", f"a{issue.pk}-summary": "明天派人维修"},
@@ -58,53 +61,77 @@ def test_turning_a_question_into_a_work_order_links_both_ways(hl):
     category = category_save(
         actor=None, code="municipal.streetlight", name="路灯/市政设施", parent=municipal, time_limit_days=3
     )
-    episode = make_episode(hl, status="live")
-    issue = services.issue_create(actor=hl.operator, episode=episode, text="桥头路灯不亮", source="phone", during_show=True)
+    episode = hl.episode(status="live")
+    issue = services.issue_create(
+        actor=hl.operator, episode=episode, text="桥头路灯不亮", source="phone", during_show=True
+    )
     order = issue_to_workorder(actor=hl.operator, issue=issue, category=category, unit=hl.cast.department)
     issue.refresh_from_db()
     assert issue.outcome == Outcome.WORK_ORDER and issue.work_order == order
-    assert order.hotline_issue == issue and order.channel == "on_air" and order.lead_unit == hl.cast.department
+    assert (
+        order.hotline_issue == issue and order.channel == "on_air" and order.lead_unit == hl.cast.department
+    )
     with pytest.raises(DomainError, match="不能重复处理"):
         issue_to_workorder(actor=hl.operator, issue=issue, category=category)
 
 
 def test_the_follow_up_lists_open_items_of_earlier_episodes_and_keeps_edits(hl):
-    earlier = make_episode(hl, air_date=date(2026, 11, 20), status="live")
+    earlier = hl.episode(air_date=date(2026, 11, 20), status="live")
     issue = services.issue_create(actor=hl.operator, episode=earlier, text="村口路灯坏了", source="phone")
     c = services.commitment_create(
-        actor=hl.operator, episode=earlier, issue=issue, title="修复村口路灯", responsible_unit=hl.cast.yahe,
-        responsible_person="李书记", deadline=date(2026, 12, 4),
+        actor=hl.operator,
+        episode=earlier,
+        issue=issue,
+        title="修复村口路灯",
+        responsible_unit=hl.cast.yahe,
+        responsible_person="李书记",
+        deadline=date(2026, 12, 4),
     )
-    later = make_episode(hl, unit=hl.cast.lujiaxiang, air_date=date(2026, 12, 20))
+    later = hl.episode(unit=hl.cast.lujiaxiang, air_date=date(2026, 12, 20))
     services.commitment_create(
-        actor=hl.operator, episode=later, title="later promise", responsible_unit=hl.cast.lujiaxiang,
-        responsible_person="x", deadline=date(2026, 12, 30),
+        actor=hl.operator,
+        episode=later,
+        title="later promise",
+        responsible_unit=hl.cast.lujiaxiang,
+        responsible_person="x",
+        deadline=date(2026, 12, 30),
     )
-    nxt = make_episode(hl, unit=hl.cast.department, air_date=date(2026, 12, 10))
+    nxt = hl.episode(unit=hl.cast.department, air_date=date(2026, 12, 10))
     items = services.followup_compile(actor=hl.cast.town_admin, episode=nxt)
     assert [i.commitment for i in items] == [c]
     assert "修复村口路灯" in items[0].text and items[0].state_label == "已承诺"
-    services.followup_update(actor=hl.cast.town_admin, item=items[0], text="丫河村：路灯已订购，下周安装。", included=True)
+    services.followup_update(
+        actor=hl.cast.town_admin, item=items[0], text="丫河村：路灯已订购，下周安装。", included=True
+    )
     items = services.followup_compile(actor=hl.cast.town_admin, episode=nxt)
     assert items[0].text == "丫河村：路灯已订购，下周安装。"
 
 
 def test_unit_evaluation_follows_the_configurable_rule(hl):
-    from tests.hotline.conftest import make_slot
-
-    slot = make_slot(hl, date(2026, 11, 26))  # aired yesterday, in person
-    episode = services.episode_create(actor=hl.cast.town_admin, unit=hl.cast.yahe, slot=slot, guests=[("书记", "李书记")])
+    slot = hl.slot(date(2026, 11, 26))  # aired yesterday, in person
+    episode = services.episode_create(
+        actor=hl.cast.town_admin, unit=hl.cast.yahe, slot=slot, guests=[("书记", "李书记")]
+    )
     services.episode_transition(actor=hl.operator, episode=episode, action="go_live")
     a = services.issue_create(actor=hl.operator, episode=episode, text="问题一二三四五", source="phone")
     b = services.issue_create(actor=hl.operator, episode=episode, text="问题六七八九十", source="phone")
     services.issue_answer(actor=hl.operator, issue=a, summary="已答")
     services.commitment_create(
-        actor=hl.operator, episode=episode, issue=b, title="承诺", responsible_unit=hl.cast.yahe,
-        responsible_person="李", deadline=date(2026, 12, 4),
+        actor=hl.operator,
+        episode=episode,
+        issue=b,
+        title="承诺",
+        responsible_unit=hl.cast.yahe,
+        responsible_person="李",
+        deadline=date(2026, 12, 4),
     )
     with pytest.raises(DomainError, match="之和应为 100"):
-        services.evaluation_rule_set(actor=hl.cast.town_admin, year=2026, attendance=50, answered=50, on_time=50, satisfaction=0)
-    services.evaluation_rule_set(actor=hl.cast.town_admin, year=2026, attendance=50, answered=50, on_time=0, satisfaction=0)
+        services.evaluation_rule_set(
+            actor=hl.cast.town_admin, year=2026, attendance=50, answered=50, on_time=50, satisfaction=0
+        )
+    services.evaluation_rule_set(
+        actor=hl.cast.town_admin, year=2026, attendance=50, answered=50, on_time=0, satisfaction=0
+    )
     result = unit_evaluation(year=2026, units=[hl.cast.yahe])[hl.cast.yahe.pk]
     assert result["attendance_rate"] == 1.0 and result["answered_rate"] == 0.5
     assert result["score"] == 75.0

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hotline.conftest import make_episode
 from zhenwu.core.errors import DomainError
 from zhenwu.core.testing import login
 from zhenwu.hotline import services
@@ -12,8 +11,10 @@ from zhenwu.hotline.models import Article, Episode, ListenerIssue
 
 
 def _answered_episode(hl):
-    episode = make_episode(hl, status="live")
-    issue = services.issue_create(actor=hl.operator, episode=episode, text="小牛办周末能办理营业执照吗？", source="phone")
+    episode = hl.episode(status="live")
+    issue = services.issue_create(
+        actor=hl.operator, episode=episode, text="小牛办周末能办理营业执照吗？", source="phone"
+    )
     services.issue_answer(actor=hl.operator, issue=issue, summary="小牛办周六上午提供预约办理服务。")
     services.episode_transition(actor=hl.operator, episode=episode, action="close")
     return episode
@@ -79,7 +80,9 @@ def test_the_demo_publishes_the_source_episode_idempotently(client, settings):
     page = client.get(episode.article.get_public_url()).content.decode()
     assert "原稿未刊发该问题的文字" in page and "政务服务“小牛办”" in page
     assert "2022年共申报高企52家" in page
-    assert ListenerIssue.objects.filter(episode=episode, is_sample=False).count() == 4 if hasattr(
-        ListenerIssue, "is_sample"
-    ) else True
+    assert (
+        ListenerIssue.objects.filter(episode=episode, is_sample=False).count() == 4
+        if hasattr(ListenerIssue, "is_sample")
+        else True
+    )
     assert Episode.objects.filter(title__startswith="（示例）", is_sample=True).exists()

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from openpyxl import Workbook
 
-from tests.hotline.conftest import make_episode
 from zhenwu.core.errors import DomainError
 from zhenwu.core.testing import login
 from zhenwu.hotline import services
@@ -20,7 +19,7 @@ def _csv(*rows: str) -> bytes:
 
 
 def test_the_public_form_stores_the_phone_encrypted_and_shows_it_masked(hl, client):
-    episode = make_episode(hl)
+    episode = hl.episode()
     response = client.post(
         f"/public/hotline/episodes/{episode.pk}/ask/",
         {"caller_name": "王小明", "caller_phone": "13912345678", "text": "村里的健身器材坏了，能否维修？"},
@@ -36,7 +35,7 @@ def test_the_public_form_stores_the_phone_encrypted_and_shows_it_masked(hl, clie
 
 
 def test_the_public_form_names_the_bad_field_and_keeps_the_input(hl, client):
-    episode = make_episode(hl)
+    episode = hl.episode()
     response = client.post(
         f"/public/hotline/episodes/{episode.pk}/ask/", {"caller_phone": "12345", "text": "路灯不亮了很多天"}
     )
@@ -47,15 +46,17 @@ def test_the_public_form_names_the_bad_field_and_keeps_the_input(hl, client):
 
 
 def test_a_repeated_client_token_does_not_duplicate(hl):
-    episode = make_episode(hl, status="live")
-    kwargs = dict(actor=hl.operator, episode=episode, text="小区门口积水严重", source="phone", client_token="t-1")
+    episode = hl.episode(status="live")
+    kwargs = dict(
+        actor=hl.operator, episode=episode, text="小区门口积水严重", source="phone", client_token="t-1"
+    )
     first = services.issue_create(**kwargs)
     second = services.issue_create(**kwargs)
     assert first.pk == second.pk and ListenerIssue.objects.count() == 1
 
 
 def test_csv_import_creates_every_row(hl):
-    episode = make_episode(hl)
+    episode = hl.episode()
     created = services.issues_import(
         actor=hl.cast.town_admin,
         episode=episode,
@@ -67,22 +68,26 @@ def test_csv_import_creates_every_row(hl):
 
 
 def test_xlsx_import_works(hl):
-    episode = make_episode(hl)
+    episode = hl.episode()
     wb = Workbook()
     ws = wb.active
     ws.append(["来源", "姓名", "电话", "问题内容", "主题"])
     ws.append(["短信", "李四", 13800002222, "老年食堂什么时候开业？", "村务"])
     buf = io.BytesIO()
     wb.save(buf)
-    created = services.issues_import(actor=hl.cast.town_admin, episode=episode, filename="c.xlsx", content=buf.getvalue())
+    created = services.issues_import(
+        actor=hl.cast.town_admin, episode=episode, filename="c.xlsx", content=buf.getvalue()
+    )
     assert len(created) == 1 and created[0].caller_phone == "13800002222"
 
 
 def test_wrong_columns_are_named_and_nothing_is_imported(hl):
-    episode = make_episode(hl)
+    episode = hl.episode()
     with pytest.raises(services.ImportRefused) as exc:
         services.issues_import(
-            actor=hl.cast.town_admin, episode=episode, filename="x.csv",
+            actor=hl.cast.town_admin,
+            episode=episode,
+            filename="x.csv",
             content="来源,名字,手机,内容\n短信,张三,13800001111,村口垃圾桶满了\n".encode(),
         )
     text = [str(p) for p in exc.value.problems]
@@ -92,7 +97,7 @@ def test_wrong_columns_are_named_and_nothing_is_imported(hl):
 
 
 def test_bad_phones_and_duplicates_name_row_and_column_and_nothing_is_half_imported(hl):
-    episode = make_episode(hl)
+    episode = hl.episode()
     content = _csv(
         "短信,张三,13800001111,村口垃圾桶满了没人清运,环境",  # row 2, fine
         "短信,李四,1380000,河边有人倾倒建筑垃圾,环境",  # row 3, bad phone
@@ -110,7 +115,7 @@ def test_bad_phones_and_duplicates_name_row_and_column_and_nothing_is_half_impor
 
 
 def test_a_row_already_in_the_episode_is_a_duplicate(hl):
-    episode = make_episode(hl)
+    episode = hl.episode()
     row = "短信,张三,13800001111,村口垃圾桶满了没人清运,环境"
     services.issues_import(actor=hl.cast.town_admin, episode=episode, filename="a.csv", content=_csv(row))
     with pytest.raises(services.ImportRefused) as exc:
@@ -120,16 +125,18 @@ def test_a_row_already_in_the_episode_is_a_duplicate(hl):
 
 
 def test_the_import_page_lists_the_problems(hl, client):
-    episode = make_episode(hl)
+    episode = hl.episode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("sms.csv", _csv("短信,李四,1380000,河边有人倾倒建筑垃圾,环境"))
-    response = login(client, hl.cast.town_admin).post(episode.get_absolute_url(), {"import": "1", "file": upload})
+    response = login(client, hl.cast.town_admin).post(
+        episode.get_absolute_url(), {"import": "1", "file": upload}
+    )
     body = response.content.decode()
     assert "未导入任何记录" in body and "第 2 行“电话”列" in body
 
 
 def test_an_unknown_file_type_is_refused(hl):
-    episode = make_episode(hl)
+    episode = hl.episode()
     with pytest.raises(DomainError, match=".csv 或 .xlsx"):
         services.issues_import(actor=hl.cast.town_admin, episode=episode, filename="a.txt", content=b"x")

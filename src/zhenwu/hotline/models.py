@@ -257,7 +257,11 @@ class ListenerIssue(BaseModel):
     show_order = models.PositiveSmallIntegerField("节目中顺序", null=True, blank=True)
     in_article = models.BooleanField("收入文章", default=True)
     work_order = models.OneToOneField(
-        "workorders.WorkOrder", verbose_name="转办工单", null=True, blank=True, on_delete=models.PROTECT,
+        "workorders.WorkOrder",
+        verbose_name="转办工单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="hotline_issue",
     )
     client_token = models.CharField(max_length=64, blank=True, db_index=True)

@@ -45,7 +45,13 @@ def issue_list(
     *, user: Any, episode: Episode | None = None, filters: dict[str, Any] | None = None
 ) -> QuerySet[ListenerIssue]:
     qs = ListenerIssue.objects.visible_to(user).select_related(
-        "episode", "episode__unit", "topic", "commitment", "commitment__responsible_unit", "work_order", "work_order__lead_unit"
+        "episode",
+        "episode__unit",
+        "topic",
+        "commitment",
+        "commitment__responsible_unit",
+        "work_order",
+        "work_order__lead_unit",
     )
     if episode is not None:
         qs = qs.filter(episode=episode)
@@ -218,15 +224,15 @@ def unit_evaluation(
         order_rate = metrics.get("on_time_close_rate")
         rates = [r for r in (commitment_rate, order_rate) if r is not None]
         on_time_rate = sum(rates) / len(rates) if rates else None
-        components = {
+        components: dict[str, tuple[float | None, int]] = {
             "attendance": (_ratio(aired - substitutes, aired), rule.weight_attendance),
             "answered": (_ratio(answered, total_issues), rule.weight_answered),
             "on_time": (on_time_rate, rule.weight_on_time),
             "satisfaction": (metrics.get("satisfaction_rate"), rule.weight_satisfaction),
         }
-        measured = {k: v for k, v in components.items() if v[0] is not None}
-        weight = sum(w for _, w in measured.values())
-        score = round(sum(r * w for r, w in measured.values()) * 100 / weight, 1) if weight else None
+        measured = [(r, w) for r, w in components.values() if r is not None]
+        weight = sum(w for _, w in measured)
+        score = round(sum(r * w for r, w in measured) * 100 / weight, 1) if weight else None
         result[uid] = {
             "unit": unit_map.get(uid),
             "aired": aired,

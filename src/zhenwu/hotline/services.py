@@ -922,7 +922,9 @@ def followup_compile(*, actor: Any, episode: Episode) -> list[FollowUpItem]:
     """(Re)build the 追踪反馈 section from earlier episodes' open commitments and orders; edits kept."""
     _require(actor, HotlineCapability.MANAGE, "编排追踪反馈")
     commitments, issues = _open_items_before(episode)
-    kept = {(f.commitment_id, f.issue_id): f for f in episode.followups.all()}
+    kept: dict[tuple[int | None, int | None], FollowUpItem] = {
+        (f.commitment_id, f.issue_id): f for f in episode.followups.all()
+    }
     items: list[FollowUpItem] = []
     order = 0
     for c in commitments:
@@ -934,7 +936,7 @@ def followup_compile(*, actor: Any, episode: Episode) -> list[FollowUpItem]:
             f"（{c.responsible_person}），期限{c.deadline:%Y年%m月%d日}，当前进度 {c.progress}%。"
             + (f"最新进展：{last.text}" if last else "尚未报告进展。")
         )
-        key = (c.pk, None)
+        key: tuple[int | None, int | None] = (c.pk, None)
         if key in kept:
             item = kept.pop(key)
             item.state_label, item.is_late, item.order = state, late, order
@@ -998,7 +1000,9 @@ def followup_update(*, actor: Any, item: FollowUpItem, text: str, included: bool
 def article_default_intro(episode: Episode) -> str:
     guests = "、".join(f"{g.title}{g.name}" for g in episode.guests.all())
     topics = "、".join(t.name for t in episode.topics.all())
-    return f"近日，{episode.unit.name}上线“{PROGRAMME_NAME}”，{guests}围绕{topics}等内容回答提问。"
+    d = episode.air_date
+    when = f"{d.year}年{d.month}月{d.day}日" if d else "近日"
+    return f"{when}，{episode.unit.name}上线“{PROGRAMME_NAME}”，{guests}围绕{topics}等内容回答提问。"
 
 
 def search_tokens_for(article: Article) -> str:

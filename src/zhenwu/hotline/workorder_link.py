@@ -21,10 +21,16 @@ from zhenwu.workorders.models import Category
 
 class WorkOrderForm(StyledForm):
     category = forms.ModelChoiceField(label="诉求分类", queryset=Category.objects.none())
-    unit = forms.ModelChoiceField(label="派往单位(主办)", queryset=Unit.objects.none(), required=False,
-                                  help_text="留空则由派单员稍后派单")
+    unit = forms.ModelChoiceField(
+        label="派往单位(主办)",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="留空则由派单员稍后派单",
+    )
     address = forms.CharField(label="地点", max_length=200, required=False)
-    note = forms.CharField(label="节目中答复", max_length=300, required=False, help_text="例如：请城管办三个工作日内处理")
+    note = forms.CharField(
+        label="节目中答复", max_length=300, required=False, help_text="例如：请城管办三个工作日内处理"
+    )
 
     def __init__(self, *args: Any, issue: ListenerIssue, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,7 +42,12 @@ class WorkOrderForm(StyledForm):
 
 @transaction.atomic
 def issue_to_workorder(
-    *, actor: Any, issue: ListenerIssue, category: Category, unit: Unit | None = None, address: str = "",
+    *,
+    actor: Any,
+    issue: ListenerIssue,
+    category: Category,
+    unit: Unit | None = None,
+    address: str = "",
     note: str = "",
 ) -> Any:
     """Create the order through the work-order service, dispatch it if a unit is given, link both ways."""
@@ -57,7 +68,9 @@ def issue_to_workorder(
         client_token=f"hotline-{issue.pk}",
     )
     if unit is not None:
-        workorder_transition(actor=actor, order=order, action="dispatch", unit=unit, note=note or "政风热线转办")
+        workorder_transition(
+            actor=actor, order=order, action="dispatch", unit=unit, note=note or "政风热线转办"
+        )
         order.refresh_from_db()
     issue.work_order = order
     issue.outcome = Outcome.WORK_ORDER
