@@ -86,3 +86,10 @@ def test_the_demo_publishes_the_source_episode_idempotently(client, settings):
         else True
     )
     assert Episode.objects.filter(title__startswith="（示例）", is_sample=True).exists()
+
+
+def test_the_source_episode_states_its_channel_was_not_given(db):
+    from zhenwu.hotline.choices import Channel
+    from zhenwu.hotline.forms import SlotForm
+
+    assert Channel.UNSTATED not in dict(SlotForm().fields["channel"].choices)

@@ -9,6 +9,7 @@ class Channel(models.TextChoices):
     RADIO = "radio", "广播"
     TV = "tv", "电视"
     ONLINE = "online", "网络直播"
+    UNSTATED = "unstated", "原稿未载明"
 
 
 class SlotStatus(models.TextChoices):

@@ -50,6 +50,7 @@ def _unit(code: str) -> Any:
 
 def _source_episode(staff: Any, leader: Any) -> int:
     from zhenwu.hotline import services
+    from zhenwu.hotline.choices import Channel
     from zhenwu.hotline.models import Episode
 
     if Episode.objects.filter(title=SOURCE_TITLE, is_sample=False).exists():
@@ -61,6 +62,7 @@ def _source_episode(staff: Any, leader: Any) -> int:
         title=SOURCE_TITLE,
         air_date=None,
         air_date_note="原稿为“近日”，未载明播出日期",
+        channel=Channel.UNSTATED,
         guests=[("镇长", "汤枫"), ("副镇长", "沈超")],
         topics=TOPICS,
     )

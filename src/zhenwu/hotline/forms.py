@@ -10,6 +10,7 @@ from zhenwu.hotline.choices import Channel, QuestionSource, Screening
 from zhenwu.orgs.models import Unit
 
 DATE_WIDGET = {"type": "date"}
+SCHEDULABLE_CHANNELS = [(v, label) for v, label in Channel.choices if v != Channel.UNSTATED]
 REQ = "请填写{}。"
 
 
@@ -65,7 +66,7 @@ class SlotForm(StyledForm):
     end_time = forms.TimeField(
         label="结束时间", initial="10:00", widget=forms.TimeInput(attrs={"type": "time"})
     )
-    channel = forms.ChoiceField(label="播出渠道", choices=Channel.choices)
+    channel = forms.ChoiceField(label="播出渠道", choices=SCHEDULABLE_CHANNELS)
     unit = forms.ModelChoiceField(label="上线单位", queryset=Unit.objects.none())
     head_title = forms.CharField(label="一把手职务", max_length=40, help_text="例如：镇长、局长、村书记")
     head_name = forms.CharField(label="一把手姓名", max_length=40)
@@ -94,7 +95,7 @@ class EpisodeForm(StyledForm):
     air_date = forms.DateField(
         label="播出日期", required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
     )
-    channel = forms.ChoiceField(label="播出渠道", choices=Channel.choices)
+    channel = forms.ChoiceField(label="播出渠道", choices=SCHEDULABLE_CHANNELS)
     host = forms.CharField(label="主持人", max_length=40, required=False)
     guests = forms.CharField(
         label="嘉宾",

@@ -289,6 +289,8 @@ class ListenerIssue(BaseModel):
 
     @property
     def caller_name_masked(self) -> str:
+        if self.source == QuestionSource.PUBLISHED:
+            return ""  # a question taken from a published article has no caller on record
         return mask_name(self.caller_name) if self.caller_name else "匿名"
 
     @property

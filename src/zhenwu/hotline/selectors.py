@@ -232,7 +232,8 @@ def unit_evaluation(
         }
         measured = [(r, w) for r, w in components.values() if r is not None]
         weight = sum(w for _, w in measured)
-        score = round(sum(r * w for r, w in measured) * 100 / weight, 1) if weight else None
+        # Only a unit that has been on air is evaluated as an on-air unit.
+        score = round(sum(r * w for r, w in measured) * 100 / weight, 1) if weight and aired else None
         result[uid] = {
             "unit": unit_map.get(uid),
             "aired": aired,

@@ -176,7 +176,7 @@ def slot_create(
         raise DomainError(f"上线日期应在 {plan.year} 年内。", field="date")
     if end_time <= start_time:
         raise DomainError("结束时间应晚于开始时间。", field="end_time")
-    if channel not in Channel.values:
+    if channel not in Channel.values or channel == Channel.UNSTATED:
         raise DomainError("请选择播出渠道。", field="channel")
     if not head_name.strip() or not head_title.strip():
         raise DomainError("请填写上线单位一把手的姓名和职务。", field="head_name")
