@@ -135,3 +135,22 @@ def test_unit_evaluation_follows_the_configurable_rule(hl):
     result = unit_evaluation(year=2026, units=[hl.cast.yahe])[hl.cast.yahe.pk]
     assert result["attendance_rate"] == 1.0 and result["answered_rate"] == 0.5
     assert result["score"] == 75.0
+
+
+def test_the_work_order_form_prefills_category_and_unit(hl):
+    from zhenwu.hotline.workorder_link import suggest
+    from zhenwu.workorders.services import category_save
+
+    municipal = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=5)
+    light = category_save(
+        actor=None,
+        code="municipal.streetlight",
+        name="路灯/市政设施",
+        parent=municipal,
+        time_limit_days=3,
+        unit_type="urban_mgmt",
+        keywords="路灯 灯不亮",
+    )
+    category, unit = suggest("桥头路灯不亮已经一周了")
+    assert category == light and unit == hl.cast.department
+    assert suggest("与任何分类都无关的话") == (None, None)

@@ -152,7 +152,7 @@ def _sample(staff: Any, leader: Any) -> int:
         episode=earlier,
         source=QuestionSource.PHONE,
         during_show=True,
-        caller_name="（示例）王",
+        caller_name="王女士",
         caller_phone="13900001111",
         text="（示例）丫河村村口路灯坏了两个多月，晚上出行不方便，什么时候能修好？",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -38,6 +39,32 @@ class WorkOrderForm(StyledForm):
         field.queryset = Category.objects.filter(is_active=True).order_by("code")
         field.label_from_instance = lambda c: f"{c.code} {c.name}"  # type: ignore[attr-defined]
         self.fields["unit"].queryset = unit_choices().filter(handles_requests=True)
+        if not self.is_bound:
+            category, unit = suggest(issue.text)
+            self.initial.setdefault("category", category)
+            self.initial.setdefault("unit", unit)
+            if category is not None:
+                field.help_text = "已按问题内容预选，请确认"
+
+
+def suggest(text: str) -> tuple[Category | None, Unit | None]:
+    """A first guess for the operator to confirm: the category whose name or keywords occur most in the
+    question, and the first department of that category's responsibility type."""
+    best: tuple[int, Category | None] = (0, None)
+    for category in Category.objects.filter(is_active=True):
+        words = {w for w in re.split(r"[,，、/\s]+", f"{category.name} {category.keywords}") if len(w) >= 2}
+        score = sum(1 for w in words if w in text)
+        if score > best[0]:
+            best = (score, category)
+    category = best[1]
+    unit = None
+    if category is not None and category.unit_type:
+        unit = (
+            Unit.objects.filter(unit_type=category.unit_type, handles_requests=True, is_active=True)
+            .order_by("depth", "path")
+            .first()
+        )
+    return category, unit
 
 
 @transaction.atomic
