@@ -68,6 +68,31 @@ NOTE_LABELS = {
 }
 
 
+ACTION_ORDER = [
+    Action.DISPATCH,
+    Action.SIGN,
+    Action.REPLY,
+    Action.CALLBACK,
+    Action.ANSWER,
+    Action.APPROVE_EXTENSION,
+    Action.REASSIGN,
+    Action.KEEP,
+    Action.ACCEPT,
+    Action.EXTEND,
+    Action.RETURN,
+    Action.SUPERVISE,
+    Action.REMIND,
+    Action.MERGE,
+    Action.DENY_EXTENSION,
+    Action.REJECT,
+    Action.NOTE,
+]
+
+
+def _action_rank(action: str) -> int:
+    return ACTION_ORDER.index(action) if action in ACTION_ORDER else len(ACTION_ORDER)
+
+
 def _is_desk(user: Any) -> bool:
     return user_has_capability(user, Cap.DISPATCH) or user_has_capability(user, Cap.INTAKE)
 
@@ -152,8 +177,8 @@ def order_export(request: HttpRequest) -> HttpResponse:
         Column("分类", lambda o: str(o.category) if o.category else ""),
         Column("诉求内容", lambda o: o.description),
         Column("地点", lambda o: o.address),
-        Column("诉求人", lambda o: "匿名" if o.anonymous else mask_name(o.reporter_name), pii=True),
-        Column("联系电话", lambda o: mask_phone(o.reporter_phone), pii=True),
+        Column("诉求人", lambda o: "" if o.anonymous else o.reporter_name, pii="name"),
+        Column("联系电话", lambda o: o.reporter_phone, pii="phone"),
         Column("状态", lambda o: o.get_status_display()),
         Column("主办单位", lambda o: o.lead_unit.name if o.lead_unit else ""),
         Column("办结时限", lambda o: local(o.deadline)),
@@ -225,7 +250,7 @@ def _optional_url(name: str) -> str:
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, number=number)
-    actions = services.allowed_actions(actor=request.user, order=order)
+    actions = sorted(services.allowed_actions(actor=request.user, order=order), key=_action_rank)
     forms_by_action = []
     for action in actions:
         form = ActionForm(prefix=action)
