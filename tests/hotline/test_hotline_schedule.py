@@ -149,3 +149,16 @@ def test_schedule_page_shows_the_conflict_message(hl, client):
     assert response.status_code == 200
     body = response.content.decode()
     assert "时段冲突" in body and 'value="甲"' in body
+
+
+def test_the_reminder_window_is_configurable(hl, client):
+    from zhenwu.core.testing import login
+
+    hl.slot(date(2026, 12, 10))  # 9 working days away
+    c = login(client, hl.cast.town_admin)
+    c.post("/hotline/schedule/?year=2026", {"update_plan": "1", "reminder_working_days": "5"})
+    hl.plan.refresh_from_db()
+    assert hl.plan.reminder_working_days == 5
+    assert services.reminders_queue() == 0
+    with pytest.raises(DomainError, match="1 至 60"):
+        services.plan_update(actor=hl.cast.town_admin, plan=hl.plan, reminder_working_days=0)

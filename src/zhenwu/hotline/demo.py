@@ -211,6 +211,7 @@ def _sample(staff: Any, leader: Any) -> int:
         is_sample=True,
     )
     services.followup_compile(actor=staff, episode=nxt)  # items from sample commitments carry is_sample
+    services.reminders_queue()  # the sample slots within the plan's reminder window
     return 1
 
 

@@ -105,6 +105,14 @@ def schedule(request: HttpRequest) -> HttpResponse:
                     return redirect(f"{request.path}?year={plan_form.cleaned_data['year']}")
                 except DomainError as exc:
                     form_error(plan_form, exc)
+        elif "update_plan" in request.POST and plan is not None:
+            try:
+                days = int(request.POST.get("reminder_working_days") or 0)
+                services.plan_update(actor=request.user, plan=plan, reminder_working_days=days)
+                messages.success(request, f"已改为上线前 {days} 个工作日提醒。")
+            except (DomainError, ValueError) as exc:
+                messages.error(request, getattr(exc, "message", "提前提醒天数应为 1 至 60 的整数。"))
+            return redirect(f"{request.path}?year={year}")
         elif plan is not None:
             slot_form = f.SlotForm(request.POST)
             if slot_form.is_valid():
