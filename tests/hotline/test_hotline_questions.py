@@ -140,3 +140,11 @@ def test_an_unknown_file_type_is_refused(hl):
     episode = hl.episode()
     with pytest.raises(DomainError, match=".csv 或 .xlsx"):
         services.issues_import(actor=hl.cast.town_admin, episode=episode, filename="a.txt", content=b"x")
+
+
+def test_a_closed_episode_takes_no_more_public_questions(hl, client):
+    episode = hl.episode(status="live")
+    services.episode_transition(actor=hl.operator, episode=episode, action="close")
+    response = client.post(f"/public/hotline/episodes/{episode.pk}/ask/", {"text": "还能提问吗？一二三"})
+    assert response.status_code == 404
+    assert not ListenerIssue.objects.exists()

@@ -162,3 +162,21 @@ def test_the_reminder_window_is_configurable(hl, client):
     assert services.reminders_queue() == 0
     with pytest.raises(DomainError, match="1 至 60"):
         services.plan_update(actor=hl.cast.town_admin, plan=hl.plan, reminder_working_days=0)
+
+
+def test_a_leader_approves_a_leave_on_the_slot_page(hl, client):
+    from zhenwu.core.testing import login
+
+    slot = hl.slot(date(2026, 12, 10))
+    page = login(client, hl.cast.yahe_cadre)
+    page.post(
+        slot.get_absolute_url(),
+        {"leave": "1", "substitute_title": "村委会主任", "substitute_name": "张主任", "reason": "赴市里开会"},
+    )
+    leave = slot.leaves.get()
+    assert (
+        page.post(f"/hotline/schedule/leaves/{leave.pk}/decide/", {"decision": "approve"}).status_code == 403
+    )
+    login(client, hl.leader).post(f"/hotline/schedule/leaves/{leave.pk}/decide/", {"decision": "approve"})
+    slot.refresh_from_db()
+    assert slot.status == SlotStatus.SUBSTITUTE
