@@ -161,3 +161,27 @@ def test_the_workbench_shows_the_units_to_dos(client: Any, cast: Any, cats: dict
     dispatched(cast, cats, cast.yahe)
     html = login(client, cast.yahe_cadre).get(reverse("dashboard:home")).content.decode()
     assert "待签收工单" in html
+
+
+def test_revealing_the_reporter_is_a_permission_and_audited(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    from zhenwu.audit.models import AuditEvent
+
+    order = dispatched(cast, cats, cast.yahe)
+    html = (
+        login(client, cast.yahe_cadre).get(reverse("workorders:detail", args=[order.number])).content.decode()
+    )
+    assert "查看完整信息" not in html and "王*" in html
+    assert client.post(reverse("workorders:reveal", args=[order.number])).status_code == 403
+    c = login(client, cast.operator)
+    revealed = c.post(
+        reverse("workorders:reveal", args=[order.number]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "13912345678" in revealed and "王小明" in revealed
+    actions = list(
+        AuditEvent.objects.filter(action="pii.reveal", object_id=str(order.pk)).values_list(
+            "result", flat=True
+        )
+    )
+    assert sorted(actions) == ["denied", "success"]

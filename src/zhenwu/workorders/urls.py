@@ -18,6 +18,7 @@ urlpatterns = [
     path("workorders/categories/<str:code>/", views.category_edit, name="category_edit"),
     path("workorders/<str:number>/", views.detail, name="detail"),
     path("workorders/<str:number>/act/<str:action>/", views.act, name="act"),
+    path("workorders/<str:number>/reveal/", views.reveal_reporter, name="reveal"),
     path("open311/v2/", include("zhenwu.workorders.open311_urls")),
     path("public/h5/", public_views.submit, name="h5_submit"),
     path("public/h5/done/", public_views.done, name="h5_done"),

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
@@ -507,3 +508,30 @@ def _status_badge(status: str) -> str:
         Status.REPLIED: "bg-teal-lt",
         Status.CLOSED: "bg-green-lt",
     }.get(status, "bg-secondary-lt")
+
+
+@never_cache
+@require_POST
+@login_required
+def reveal_reporter(request: HttpRequest, number: str) -> HttpResponse:
+    """The reporter's full name and phone: needs 查看完整个人信息, never for 保密 orders; always audited."""
+    from zhenwu.audit.models import AuditResult
+    from zhenwu.audit.services import audit_record
+
+    order = selectors.order_get(user=request.user, number=number)
+    if not user_has_capability(request.user, "core.reveal_pii") or order.confidential:
+        audit_record(
+            actor=request.user,
+            action="pii.reveal",
+            obj=order,
+            result=AuditResult.DENIED,
+            message="无权查看诉求人完整信息",
+        )
+        raise PermissionDenied("您没有查看该诉求人完整信息的权限（保密件不可查看）。")
+    audit_record(actor=request.user, action="pii.reveal", obj=order, message="查看诉求人完整姓名和电话")
+    template = (
+        "workorders/_reporter_revealed.html"
+        if getattr(request, "htmx", False)
+        else "workorders/reporter_revealed.html"
+    )
+    return render(request, template, {"order": order})

@@ -13,14 +13,3 @@
     }, function () { status.textContent = "无法获取位置，请手动填写地点。"; }, { timeout: 10000 });
   });
 })();
-// Show the chosen photos' names under the 添加照片 button (the native file input is hidden).
-(function () {
-  var input = document.getElementById("id_photos");
-  var out = document.getElementById("zw-photo-names");
-  if (!input || !out) return;
-  input.classList.add("visually-hidden");
-  input.addEventListener("change", function () {
-    var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
-    out.textContent = names.length ? "已选择 " + names.length + " 张：" + names.join("、") : "未选择照片";
-  });
-})();
