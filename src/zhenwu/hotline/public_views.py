@@ -1,0 +1,141 @@
+"""Public pages of the 政风热线 (under /public/hotline/): archive, article, commitment tracker, question form, RSS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from zhenwu.core.errors import DomainError
+from zhenwu.core.web import form_error, paginate
+from zhenwu.hotline import forms as f
+from zhenwu.hotline import selectors, services
+from zhenwu.hotline.choices import CommitmentStatus, EpisodeStatus, QuestionSource
+from zhenwu.hotline.models import Article, Commitment, Episode
+
+
+def archive(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:60]
+    page, qs_base = paginate(request, selectors.public_articles(q=q), 10)
+    open_episodes = (
+        Episode.objects.exclude(status=EpisodeStatus.CLOSED).select_related("unit").order_by("air_date")[:3]
+    )
+    return render(
+        request,
+        "hotline/public/archive.html",
+        {
+            "page_obj": page,
+            "querystring_base": qs_base,
+            "q": q,
+            "words": selectors.search_words(q),
+            "open_episodes": open_episodes,
+        },
+    )
+
+
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        art = selectors.public_article(pk=pk)
+    except Article.DoesNotExist as exc:
+        raise Http404("文章不存在或尚未发布。") from exc
+    return render(
+        request,
+        "hotline/public/article.html",
+        {
+            "art": art,
+            "pairs": selectors.article_pairs(art),
+            "followups": art.episode.followups.filter(included=True),
+            "commitments": art.episode.commitments.filter(is_public=True),
+        },
+    )
+
+
+def tracker(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in CommitmentStatus.values:
+        status = ""
+    qs = selectors.public_commitments(status=status)
+    page, qs_base = paginate(request, qs, 20)
+    total = selectors.public_commitments()
+    return render(
+        request,
+        "hotline/public/tracker.html",
+        {
+            "page_obj": page,
+            "querystring_base": qs_base,
+            "statuses": CommitmentStatus.choices,
+            "status": status,
+            "total": total.count(),
+            "done": total.filter(status=CommitmentStatus.VERIFIED).count(),
+        },
+    )
+
+
+def tracker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        c = selectors.public_commitments().get(pk=pk)
+    except Commitment.DoesNotExist as exc:
+        raise Http404("该承诺事项不存在或未公开。") from exc
+    return render(
+        request,
+        "hotline/public/tracker_detail.html",
+        {"c": c, "reports": c.reports.all(), "milestones": c.milestones.all()},
+    )
+
+
+def ask(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = (
+        Episode.objects.select_related("unit").filter(pk=pk).exclude(status=EpisodeStatus.CLOSED).first()
+    )
+    if episode is None:
+        raise Http404("该期节目不存在或已结束征集。")
+    form = f.IssueForm(request.POST or None, episode=episode, public=True)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            issue = services.issue_create(
+                actor=None,
+                episode=episode,
+                text=d["text"],
+                source=QuestionSource.WEB,
+                caller_name=d["caller_name"],
+                caller_phone=d["caller_phone"],
+                topic=d["topic"],
+                client_token=d["client_token"],
+            )
+            messages.success(
+                request, f"问题已收到，编号 {issue.number}。节目组将筛选后在节目中解答或转有关单位办理。"
+            )
+            return redirect(reverse("hotline:public_archive"))
+        except DomainError as exc:
+            form_error(form, exc)
+    return render(request, "hotline/public/ask.html", {"episode": episode, "form": form})
+
+
+class ArticleFeed(Feed):  # type: ignore[type-arg]
+    feed_type = Rss201rev2Feed
+    title = "政风热线 · 节目文章"
+    description = "政风热线各期节目的问答实录"
+
+    def link(self) -> str:
+        return reverse("hotline:public_archive")
+
+    def items(self) -> Any:
+        return selectors.public_articles()[:30]
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.intro
+
+    def item_link(self, item: Article) -> str:
+        return item.get_public_url()
+
+    def item_pubdate(self, item: Article) -> Any:
+        return item.published_at
