@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 
 from zhenwu.core.errors import DomainError, PermissionDeniedError
-from zhenwu.orgs.choices import Capability
+from zhenwu.core.parts import capability_label
 from zhenwu.orgs.scope import user_has_capability
 
 ViewFunc = Callable[..., HttpResponse]
@@ -27,7 +27,7 @@ def capability_required(capability: str) -> Callable[[ViewFunc], ViewFunc]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not user_has_capability(request.user, capability):
                 raise PermissionDenied(
-                    f"您没有“{Capability(capability).label}”的权限，如需办理请联系系统管理员。"
+                    f"您没有“{capability_label(capability)}”的权限，如需办理请联系系统管理员。"
                 )
             return view(request, *args, **kwargs)
 
