@@ -72,7 +72,9 @@ def test_town_admin_lists_and_edits_the_catalogue(client: Client, cast: Cast, ca
 
 def test_catalogue_form_keeps_input_and_names_the_field(client: Client, cast: Cast, catalogue: Any) -> None:
     c = login(client, cast.town_admin)
-    response = c.post(reverse("dispatch:catalogue_create"), entry_data(title="新条目", keywords="", synonyms=""))
+    response = c.post(
+        reverse("dispatch:catalogue_create"), entry_data(title="新条目", keywords="", synonyms="")
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "至少填写一项" in page

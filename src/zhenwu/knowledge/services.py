@@ -35,7 +35,9 @@ def _require_manage(actor: Any) -> None:
 
 
 def _snapshot(article: Article) -> dict[str, Any]:
-    return {f: getattr(article, f) for f in FIELDS}
+    data = {f: getattr(article, f) for f in FIELDS}
+    data["valid_until"] = article.valid_until.isoformat() if article.valid_until else None
+    return data
 
 
 def _validate(*, title: str, answer: str, category_code: str) -> None:
