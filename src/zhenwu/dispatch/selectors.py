@@ -6,14 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 
 from zhenwu.dispatch.models import CatalogueEntry, ClassifierModel, DispatchDecision
+from zhenwu.orgs.choices import UnitType
 
 
 def catalogue_list(*, user: Any, q: str = "", unit_type: str = "") -> QuerySet[CatalogueEntry]:
-    entries = CatalogueEntry.objects.select_related("unit").order_by("unit_type", "id")
+    type_order = Case(
+        *(When(unit_type=code, then=Value(i)) for i, code in enumerate(UnitType.values)),
+        default=Value(len(UnitType.values)),
+        output_field=IntegerField(),
+    )
+    entries = CatalogueEntry.objects.select_related("unit").order_by(type_order, "id")
     if unit_type:
         entries = entries.filter(unit_type=unit_type)
     if q:
