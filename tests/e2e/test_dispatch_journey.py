@@ -57,7 +57,9 @@ def test_operator_inserts_a_standard_answer_on_a_phone(demo_site: Any, phone: An
     phone.locator("[data-knowledge-insert]").first.click()
     value = phone.input_value("#kb-try-reply")
     assert "停水" in value
-    shot(phone, "dispatch-05-knowledge-picker-phone")
+    full = shot(phone, "dispatch-05-knowledge-picker-phone")
+    phone.evaluate("window.scrollTo(0, 0)")
+    phone.screenshot(path=str(full.with_name("dispatch-06-knowledge-picker-viewport-phone.png")))
     from zhenwu.knowledge.models import Article
 
     phone.wait_for_timeout(300)

@@ -19,6 +19,7 @@
     target.dispatchEvent(new Event("input", { bubbles: true }));
     target.focus();
     button.textContent = "已插入";
+    button.classList.remove("btn-outline-primary");
     button.classList.add("btn-success");
     var url = button.getAttribute("data-knowledge-hit-url");
     if (url && window.fetch) {
