@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import pickle  # noqa: S403 - models are written by our own training service, checked by SHA-256
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from zhenwu.core.errors import DomainError
@@ -27,13 +29,81 @@ CLASSIFIER_MAX_WEIGHT = 0.7
 CLASSIFIER_HALF_WEIGHT_SAMPLES = 300
 CATEGORY_EXACT_BONUS = 3.0
 CATEGORY_PARENT_BONUS = 1.5
-RESPONSIBILITY_TOKEN_WEIGHT = 0.3
-RESPONSIBILITY_MAX = 0.9
+# Words of the text that occur in a type's catalogue text (phrases cut by jieba, responsibilities)
+# count by how specific they are to that type: weight * log(types / types using the word), capped.
+SOFT_TOKEN_WEIGHT = 0.4
+SOFT_MAX = 2.5
 EXCLUSION_FACTOR = 0.3
 SECONDARY_ENTRY_FACTOR = 0.3
 CATALOGUE_DAMPING = 1.0
 MAX_TEXT_LENGTH = 5000
 
+# Everyday words of complaints that say nothing about who is responsible.
+GENERIC_WORDS = [
+    "没人",
+    "有人",
+    "门口",
+    "很久",
+    "好久",
+    "经常",
+    "每天",
+    "天天",
+    "出现",
+    "发现",
+    "多次",
+    "几次",
+    "一个",
+    "两个",
+    "几个",
+    "这里",
+    "那里",
+    "这边",
+    "那边",
+    "我们村",
+    "村里",
+    "小区",
+    "群众",
+    "老百姓",
+    "居民",
+    "市民",
+    "麻烦",
+    "尽快",
+    "及时",
+    "谢谢",
+    "感谢",
+    "能够",
+    "需要",
+    "应该",
+    "不是",
+    "不能",
+    "不会",
+    "还有",
+    "而且",
+    "也是",
+    "就是",
+    "只能",
+    "根本",
+    "东西",
+    "事情",
+    "地方",
+    "时间",
+    "影响",
+    "安全",
+    "负责人",
+    "负责",
+    "公司",
+    "大家",
+    "有关",
+    "有关部门",
+    "联系",
+    "打电话",
+    "电话",
+    "说是",
+    "告诉",
+    "晚上",
+    "白天",
+    "早上",
+]
 STOPWORDS = frozenset(
     [
         "负责",
@@ -90,6 +160,7 @@ STOPWORDS = frozenset(
         "镇上",
         "我家",
         "家里",
+        *GENERIC_WORDS,
     ]
 )
 
@@ -168,8 +239,7 @@ def tokens(text: str) -> list[str]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-
-    return [t for t in jieba.lcut(text) if len(t.strip()) >= 2 and t not in STOPWORDS]
+    return [t for t in jieba.lcut_for_search(text) if len(t.strip()) >= 2 and t not in STOPWORDS]
 
 
 def _phrase_weight(phrase: str) -> float:
@@ -195,10 +265,6 @@ def score_entry(
         reasons.append("命中关键词：" + "、".join(keyword_hits[:5]))
     if synonym_hits:
         reasons.append("命中群众常用说法：" + "、".join(synonym_hits[:5]))
-    if entry.responsibilities:
-        overlap = sorted({t for t in text_tokens if t in entry.responsibilities and t not in both})
-        if overlap:
-            score += min(RESPONSIBILITY_MAX, RESPONSIBILITY_TOKEN_WEIGHT * len(overlap))
     if category_code:
         parent = category_code.split(".", 1)[0]
         if category_code in entry.category_codes:
@@ -218,10 +284,43 @@ def score_entry(
     return score, reasons
 
 
+@lru_cache(maxsize=8)
+def _type_vocabulary(entries: tuple[EntrySpec, ...]) -> dict[str, dict[str, EntrySpec]]:
+    """word -> {unit type: first entry of that type whose catalogue text holds the word}."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    vocabulary: dict[str, dict[str, EntrySpec]] = {}
+    for entry in entries:
+        text = " ".join([entry.title, entry.responsibilities, *entry.keywords, *entry.synonyms])
+        for word in jieba.lcut_for_search(text):
+            if len(word) >= 2 and word not in STOPWORDS:
+                vocabulary.setdefault(word, {}).setdefault(entry.unit_type, entry)
+    return vocabulary
+
+
+def _soft_scores(
+    text_tokens: Sequence[str], entries: tuple[EntrySpec, ...]
+) -> dict[str, tuple[float, list[str], EntrySpec]]:
+    vocabulary = _type_vocabulary(entries)
+    type_count = len({e.unit_type for e in entries}) or 1
+    soft: dict[str, tuple[float, list[str], EntrySpec]] = {}
+    for word in dict.fromkeys(text_tokens):
+        owners = vocabulary.get(word)
+        if not owners or len(owners) == type_count:
+            continue
+        weight = SOFT_TOKEN_WEIGHT * math.log(type_count / len(owners))
+        for unit_type, entry in owners.items():
+            score, words, first = soft.get(unit_type, (0.0, [], entry))
+            soft[unit_type] = (score + weight, [*words, word], first)
+    return {t: (min(SOFT_MAX, sc), words, e) for t, (sc, words, e) in soft.items()}
+
+
 def catalogue_type_scores(
     text: str, entries: Sequence[EntrySpec], category_code: str | None = None
 ) -> dict[str, TypeScore]:
-    """Raw catalogue score per unit type: the best entry plus a share of the others that match."""
+    """Raw catalogue score per unit type: the best entry plus a share of the others that match,
+    plus the words the text shares with the type's catalogue text."""
     lowered = text.lower()
     text_tokens = tokens(text)
     per_type: dict[str, list[tuple[float, list[str], EntrySpec]]] = {}
@@ -235,6 +334,16 @@ def catalogue_type_scores(
         best_score, best_reasons, best_entry = scored[0]
         total = best_score + SECONDARY_ENTRY_FACTOR * sum(s for s, _, _ in scored[1:])
         result[unit_type] = TypeScore(unit_type, total, list(best_reasons), best_entry)
+    for unit_type, (score, words, entry) in _soft_scores(text_tokens, tuple(entries)).items():
+        item = result.setdefault(unit_type, TypeScore(unit_type, 0.0, [], entry))
+        item.score += score
+        duty = [r for r in item.reasons if r.startswith("目录职责")]
+        item.reasons = [r for r in item.reasons if r not in duty] + ["相关词语：" + "、".join(words[:5])]
+        if duty:
+            item.reasons += duty
+        elif entry.responsibilities:
+            first = entry.responsibilities.split("。", 1)[0]
+            item.reasons.append(f"目录职责：{first[:60]}{'…' if len(first) > 60 else ''}")
     return result
 
 
