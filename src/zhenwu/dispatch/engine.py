@@ -103,6 +103,28 @@ GENERIC_WORDS = [
     "晚上",
     "白天",
     "早上",
+    "一次",
+    "好几",
+    "不了",
+    "下来",
+    "孩子",
+    "老人",
+    "小孩",
+    "楼下",
+    "楼上",
+    "中心",
+    "公共",
+    "产品",
+    "今年",
+    "最近",
+    "以后",
+    "以前",
+    "好像",
+    "知道",
+    "不知",
+    "不知道",
+    "申请",
+    "问题",
 ]
 STOPWORDS = frozenset(
     [
@@ -299,11 +321,23 @@ def _type_vocabulary(entries: tuple[EntrySpec, ...]) -> dict[str, dict[str, Entr
     return vocabulary
 
 
+def _matched_phrases_by_type(entries: Sequence[EntrySpec], lowered: str) -> dict[str, list[str]]:
+    matched: dict[str, list[str]] = {}
+    for entry in entries:
+        hits = [p for p in (*entry.keywords, *entry.synonyms) if p and p.lower() in lowered]
+        matched.setdefault(entry.unit_type, []).extend(hits)
+    return matched
+
+
 def _soft_scores(
-    text_tokens: Sequence[str], entries: tuple[EntrySpec, ...]
+    text_tokens: Sequence[str],
+    entries: tuple[EntrySpec, ...],
+    matched_phrases: dict[str, list[str]] | None = None,
 ) -> dict[str, tuple[float, list[str], EntrySpec]]:
+    """Words shared with each type's catalogue text, except words already inside a matched phrase."""
     vocabulary = _type_vocabulary(entries)
     type_count = len({e.unit_type for e in entries}) or 1
+    matched_phrases = matched_phrases or {}
     soft: dict[str, tuple[float, list[str], EntrySpec]] = {}
     for word in dict.fromkeys(text_tokens):
         owners = vocabulary.get(word)
@@ -311,6 +345,8 @@ def _soft_scores(
             continue
         weight = SOFT_TOKEN_WEIGHT * math.log(type_count / len(owners))
         for unit_type, entry in owners.items():
+            if any(word in phrase for phrase in matched_phrases.get(unit_type, ())):
+                continue
             score, words, first = soft.get(unit_type, (0.0, [], entry))
             soft[unit_type] = (score + weight, [*words, word], first)
     return {t: (min(SOFT_MAX, sc), words, e) for t, (sc, words, e) in soft.items()}
@@ -334,7 +370,10 @@ def catalogue_type_scores(
         best_score, best_reasons, best_entry = scored[0]
         total = best_score + SECONDARY_ENTRY_FACTOR * sum(s for s, _, _ in scored[1:])
         result[unit_type] = TypeScore(unit_type, total, list(best_reasons), best_entry)
-    for unit_type, (score, words, entry) in _soft_scores(text_tokens, tuple(entries)).items():
+    matched_phrases = _matched_phrases_by_type(entries, lowered)
+    for unit_type, (score, words, entry) in _soft_scores(
+        text_tokens, tuple(entries), matched_phrases
+    ).items():
         item = result.setdefault(unit_type, TypeScore(unit_type, 0.0, [], entry))
         item.score += score
         duty = [r for r in item.reasons if r.startswith("目录职责")]
