@@ -159,3 +159,19 @@ def test_decisions_measure_accuracy(town: Any, cast: Cast) -> None:
     totals = decision_totals(rows)
     assert (totals.total, totals.first, totals.top3) == (3, 1, 2)
     assert round(totals.top3_rate, 3) == 0.667
+
+
+def test_nightly_task_is_scheduled_and_trains_from_workorders(town: Any, monkeypatch: Any) -> None:
+    from zhenwu.celery import app
+    from zhenwu.dispatch import beat
+    from zhenwu.dispatch.tasks import train_dispatch_classifier
+
+    entry = beat.SCHEDULE["dispatch-train-classifier"]
+    assert entry["task"] == train_dispatch_classifier.name
+    assert "dispatch-train-classifier" in app.conf.beat_schedule
+    assert train_dispatch_classifier.delay().get() == 0  # no workorders history yet
+    samples = [(f"云梯第{i}号坏了", town["housing"].pk) for i in range(10)]
+    samples += [(f"路灯第{i}号不亮", town["urban_mgmt"].pk) for i in range(10)]
+    monkeypatch.setattr(services, "history_samples", lambda: samples)
+    assert train_dispatch_classifier.delay().get() == 20
+    assert ClassifierModel.objects.get().sample_count == 20
