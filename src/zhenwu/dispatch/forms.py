@@ -10,7 +10,7 @@ from zhenwu.dispatch.models import CatalogueEntry
 from zhenwu.orgs.choices import UnitType
 from zhenwu.orgs.models import Unit
 
-PHRASE_HELP = "每行一个，也可用顿号或逗号分隔。"
+PHRASE_HELP = "用顿号、逗号或换行分隔。"
 
 
 def _control(**attrs: Any) -> dict[str, Any]:
@@ -46,6 +46,7 @@ class CatalogueEntryForm(forms.Form):
         label="指定承办单位",
         required=False,
         queryset=Unit.objects.filter(handles_requests=True, is_active=True).order_by("path"),
+        empty_label="按职能类型自动确定",
         widget=forms.Select(attrs={"class": "form-select"}),
         help_text="留空时按职能类型确定；镇街类事项按事发地所在村（社区）确定。",
     )
@@ -59,12 +60,12 @@ class CatalogueEntryForm(forms.Form):
         label="职责说明", required=False, widget=forms.Textarea(attrs=_control(rows=3))
     )
     keywords = forms.CharField(
-        label="关键词", required=False, widget=forms.Textarea(attrs=_control(rows=3)), help_text=PHRASE_HELP
+        label="关键词", required=False, widget=forms.Textarea(attrs=_control(rows=4)), help_text=PHRASE_HELP
     )
     synonyms = forms.CharField(
         label="近义词与群众常用说法",
         required=False,
-        widget=forms.Textarea(attrs=_control(rows=4)),
+        widget=forms.Textarea(attrs=_control(rows=6)),
         help_text="群众口语化的说法，如“黑灯瞎火”“吵得睡不着”。" + PHRASE_HELP,
     )
     exclusions = forms.CharField(
@@ -73,7 +74,12 @@ class CatalogueEntryForm(forms.Form):
         widget=forms.Textarea(attrs=_control(rows=2)),
         help_text="出现这些词时降低本条目录的权重。" + PHRASE_HELP,
     )
-    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+    is_active = forms.BooleanField(
+        label="启用",
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     @staticmethod
     def initial_for(entry: CatalogueEntry) -> dict[str, Any]:
@@ -83,16 +89,11 @@ class CatalogueEntryForm(forms.Form):
             "unit": entry.unit_id,
             "category_codes": "、".join(entry.category_codes),
             "responsibilities": entry.responsibilities,
-            "keywords": "\n".join(entry.keywords),
-            "synonyms": "\n".join(entry.synonyms),
-            "exclusions": "\n".join(entry.exclusions),
+            "keywords": "、".join(entry.keywords),
+            "synonyms": "、".join(entry.synonyms),
+            "exclusions": "、".join(entry.exclusions),
             "is_active": entry.is_active,
         }
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
-
-
-class SuggestForm(forms.Form):
-    text = forms.CharField(label="诉求内容", max_length=5000, widget=forms.Textarea(attrs=_control(rows=3)))
-    category = forms.CharField(label="工单分类编码", required=False, max_length=40)

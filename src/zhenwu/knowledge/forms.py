@@ -47,6 +47,7 @@ class ArticleForm(forms.Form):
         label="答复单位",
         required=False,
         queryset=Unit.objects.filter(handles_requests=True, is_active=True).order_by("path"),
+        empty_label="不指定",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     valid_until = forms.DateField(
@@ -55,7 +56,12 @@ class ArticleForm(forms.Form):
         widget=forms.DateInput(attrs=_control(type="date")),
         help_text="政策有时效的，过期后不再出现在检索结果中。",
     )
-    is_published = forms.BooleanField(label="发布", required=False, initial=True)
+    is_published = forms.BooleanField(
+        label="发布",
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     @staticmethod
     def initial_for(article: Article) -> dict[str, Any]:
