@@ -103,6 +103,11 @@ def test_partial_renders_cards_with_lead_unit_radios(client: Client, cast: Cast,
     page = c.get(reverse("dispatch:suggest_partial"), {"text": "没水了"}).content.decode()
     assert page.count('name="lead_unit"') == 3
     assert "自来水公司" in page and "命中" in page
+    placed = c.get(
+        reverse("dispatch:suggest_partial"),
+        {"text": "邻居家的狗咬人了，村里也不管", "place": cast.yahe_grid.pk},
+    ).content.decode()
+    assert f'value="{cast.yahe.pk}"' in placed and "丫河村" in placed
     empty = c.get(reverse("dispatch:suggest_partial"), {"text": ""}).content.decode()
     assert "请填写诉求内容" in empty
 
