@@ -1,0 +1,581 @@
+"""Dispatch suggestion: rank unit types by the 派单目录 and a classifier, then resolve them to units.
+
+The scoring functions work on plain `EntrySpec` values so the benchmark can run them on the default
+catalogue without a database; `suggest_units` reads the catalogue and the current classifier from
+the database and resolves each ranked unit type to a concrete unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import math
+import pickle  # noqa: S403 - models are written by our own training service, checked by SHA-256
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from zhenwu.core.errors import DomainError
+from zhenwu.orgs.choices import UnitKind, UnitType
+
+log = logging.getLogger(__name__)
+
+# Unit types filled in, in this order, when the text matches fewer than three.
+FALLBACK_TYPES: tuple[str, ...] = (UnitType.TOWNSHIP, UnitType.OTHER, UnitType.URBAN_MANAGEMENT)
+# How much the classifier counts against the catalogue, growing with the history it learned from.
+CLASSIFIER_MAX_WEIGHT = 0.7
+CLASSIFIER_HALF_WEIGHT_SAMPLES = 300
+CATEGORY_EXACT_BONUS = 3.0
+CATEGORY_PARENT_BONUS = 1.5
+# Words of the text that occur in a type's catalogue text (phrases cut by jieba, responsibilities)
+# count by how specific they are to that type: weight * log(types / types using the word), capped.
+SOFT_TOKEN_WEIGHT = 0.4
+SOFT_MAX = 2.5
+EXCLUSION_FACTOR = 0.3
+SECONDARY_ENTRY_FACTOR = 0.3
+CATALOGUE_DAMPING = 1.0
+MAX_TEXT_LENGTH = 5000
+
+# Everyday words of complaints that say nothing about who is responsible.
+GENERIC_WORDS = [
+    "没人",
+    "有人",
+    "门口",
+    "很久",
+    "好久",
+    "经常",
+    "每天",
+    "天天",
+    "出现",
+    "发现",
+    "多次",
+    "几次",
+    "一个",
+    "两个",
+    "几个",
+    "这里",
+    "那里",
+    "这边",
+    "那边",
+    "我们村",
+    "村里",
+    "小区",
+    "群众",
+    "老百姓",
+    "居民",
+    "市民",
+    "麻烦",
+    "尽快",
+    "及时",
+    "谢谢",
+    "感谢",
+    "能够",
+    "需要",
+    "应该",
+    "不是",
+    "不能",
+    "不会",
+    "还有",
+    "而且",
+    "也是",
+    "就是",
+    "只能",
+    "根本",
+    "东西",
+    "事情",
+    "地方",
+    "时间",
+    "影响",
+    "安全",
+    "负责人",
+    "负责",
+    "公司",
+    "大家",
+    "有关",
+    "有关部门",
+    "联系",
+    "打电话",
+    "电话",
+    "说是",
+    "告诉",
+    "晚上",
+    "白天",
+    "早上",
+    "一次",
+    "好几",
+    "不了",
+    "下来",
+    "孩子",
+    "老人",
+    "小孩",
+    "楼下",
+    "楼上",
+    "中心",
+    "公共",
+    "产品",
+    "今年",
+    "最近",
+    "以后",
+    "以前",
+    "好像",
+    "知道",
+    "不知",
+    "不知道",
+    "申请",
+    "问题",
+]
+STOPWORDS = frozenset(
+    [
+        "负责",
+        "以及",
+        "工作",
+        "管理",
+        "我们",
+        "你们",
+        "他们",
+        "这个",
+        "那个",
+        "什么",
+        "怎么",
+        "为什么",
+        "已经",
+        "一直",
+        "现在",
+        "问题",
+        "情况",
+        "希望",
+        "领导",
+        "您好",
+        "请问",
+        "能否",
+        "能不能",
+        "是否",
+        "没有",
+        "还是",
+        "就是",
+        "可以",
+        "因为",
+        "所以",
+        "但是",
+        "而且",
+        "如果",
+        "相关",
+        "部门",
+        "单位",
+        "处理",
+        "解决",
+        "反映",
+        "投诉",
+        "一下",
+        "今年",
+        "去年",
+        "时候",
+        "这样",
+        "那样",
+        "非常",
+        "特别",
+        "严重",
+        "附近",
+        "旁边",
+        "镇上",
+        "我家",
+        "家里",
+        *GENERIC_WORDS,
+    ]
+)
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    unit_type: str
+    title: str
+    category_codes: tuple[str, ...] = ()
+    responsibilities: str = ""
+    keywords: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    unit_id: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], unit_id: int | None = None) -> EntrySpec:
+        return cls(
+            unit_type=data["unit_type"],
+            title=data.get("title", ""),
+            category_codes=tuple(data.get("category_codes") or ()),
+            responsibilities=data.get("responsibilities", ""),
+            keywords=tuple(data.get("keywords") or ()),
+            synonyms=tuple(data.get("synonyms") or ()),
+            exclusions=tuple(data.get("exclusions") or ()),
+            unit_id=unit_id,
+        )
+
+
+@dataclass
+class TypeScore:
+    unit_type: str
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    entry: EntrySpec | None = None
+
+
+@dataclass
+class Suggestion:
+    unit: Any  # orgs.Unit
+    unit_type: str
+    score: float
+    reasons: list[str]
+
+    @property
+    def unit_type_label(self) -> str:
+        return str(UnitType(self.unit_type).label)
+
+    def as_dict(self, *, with_reasons: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "unit": self.unit.name,
+            "unit_type": self.unit_type_label,
+            "score": round(self.score, 3),
+        }
+        if with_reasons:
+            data["unit_id"] = self.unit.pk
+            data["unit_type_code"] = self.unit_type
+            data["reasons"] = list(self.reasons)
+        return data
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+
+
+def clean_text(text: str | None) -> str:
+    value = (text or "").strip()
+    if not value:
+        raise DomainError("请填写诉求内容，再获取派单建议。", field="text")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise DomainError(f"诉求内容过长（超过 {MAX_TEXT_LENGTH} 字），请精简后再试。", field="text")
+    return value
+
+
+def tokens(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [t for t in jieba.lcut_for_search(text) if len(t.strip()) >= 2 and t not in STOPWORDS]
+
+
+def _phrase_weight(phrase: str) -> float:
+    return min(3.0, max(1.0, 1.0 + 0.5 * (len(phrase) - 2)))
+
+
+def _matched(phrases: Iterable[str], lowered: str) -> list[str]:
+    hits = {p for p in phrases if p and p.lower() in lowered}
+    # A phrase inside a longer matched phrase ("路灯" in "路灯不亮") is not counted twice.
+    return sorted((p for p in hits if not any(p != q and p in q for q in hits)), key=len, reverse=True)
+
+
+def score_entry(
+    entry: EntrySpec, lowered: str, text_tokens: Sequence[str], category_code: str | None
+) -> tuple[float, list[str]]:
+    score = 0.0
+    reasons: list[str] = []
+    keyword_hits = _matched(entry.keywords, lowered)
+    synonym_hits = [p for p in _matched(entry.synonyms, lowered) if p not in keyword_hits]
+    both = _matched([*keyword_hits, *synonym_hits], lowered)
+    score += sum(_phrase_weight(p) for p in both)
+    if keyword_hits:
+        reasons.append("命中关键词：" + "、".join(keyword_hits[:5]))
+    if synonym_hits:
+        reasons.append("命中群众常用说法：" + "、".join(synonym_hits[:5]))
+    if category_code:
+        parent = category_code.split(".", 1)[0]
+        if category_code in entry.category_codes:
+            score += CATEGORY_EXACT_BONUS
+            reasons.append(f"工单分类“{category_code}”在本条目录范围内")
+        elif parent in entry.category_codes:
+            score += CATEGORY_PARENT_BONUS
+            reasons.append(f"工单分类属于“{parent}”大类")
+    if score and entry.exclusions:
+        excluded = [p for p in entry.exclusions if p and p.lower() in lowered]
+        if excluded:
+            score *= EXCLUSION_FACTOR
+            reasons.append("含排除词：" + "、".join(excluded[:3]) + "（降低权重）")
+    if score and entry.responsibilities:
+        first = entry.responsibilities.split("。", 1)[0]
+        reasons.append(f"目录职责：{first[:60]}{'…' if len(first) > 60 else ''}")
+    return score, reasons
+
+
+@lru_cache(maxsize=8)
+def _type_vocabulary(entries: tuple[EntrySpec, ...]) -> dict[str, dict[str, EntrySpec]]:
+    """word -> {unit type: first entry of that type whose catalogue text holds the word}."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    vocabulary: dict[str, dict[str, EntrySpec]] = {}
+    for entry in entries:
+        text = " ".join([entry.title, entry.responsibilities, *entry.keywords, *entry.synonyms])
+        for word in jieba.lcut_for_search(text):
+            if len(word) >= 2 and word not in STOPWORDS:
+                vocabulary.setdefault(word, {}).setdefault(entry.unit_type, entry)
+    return vocabulary
+
+
+def _matched_phrases_by_type(entries: Sequence[EntrySpec], lowered: str) -> dict[str, list[str]]:
+    matched: dict[str, list[str]] = {}
+    for entry in entries:
+        hits = [p for p in (*entry.keywords, *entry.synonyms) if p and p.lower() in lowered]
+        matched.setdefault(entry.unit_type, []).extend(hits)
+    return matched
+
+
+def _soft_scores(
+    text_tokens: Sequence[str],
+    entries: tuple[EntrySpec, ...],
+    matched_phrases: dict[str, list[str]] | None = None,
+) -> dict[str, tuple[float, list[str], EntrySpec]]:
+    """Words shared with each type's catalogue text, except words already inside a matched phrase."""
+    vocabulary = _type_vocabulary(entries)
+    type_count = len({e.unit_type for e in entries}) or 1
+    matched_phrases = matched_phrases or {}
+    soft: dict[str, tuple[float, list[str], EntrySpec]] = {}
+    for word in dict.fromkeys(text_tokens):
+        owners = vocabulary.get(word)
+        if not owners or len(owners) == type_count:
+            continue
+        weight = SOFT_TOKEN_WEIGHT * math.log(type_count / len(owners))
+        for unit_type, entry in owners.items():
+            if any(word in phrase for phrase in matched_phrases.get(unit_type, ())):
+                continue
+            score, words, first = soft.get(unit_type, (0.0, [], entry))
+            soft[unit_type] = (score + weight, [*words, word], first)
+    return {t: (min(SOFT_MAX, sc), words, e) for t, (sc, words, e) in soft.items()}
+
+
+def catalogue_type_scores(
+    text: str, entries: Sequence[EntrySpec], category_code: str | None = None
+) -> dict[str, TypeScore]:
+    """Raw catalogue score per unit type: the best entry plus a share of the others that match,
+    plus the words the text shares with the type's catalogue text."""
+    lowered = text.lower()
+    text_tokens = tokens(text)
+    per_type: dict[str, list[tuple[float, list[str], EntrySpec]]] = {}
+    for entry in entries:
+        score, reasons = score_entry(entry, lowered, text_tokens, category_code)
+        if score > 0:
+            per_type.setdefault(entry.unit_type, []).append((score, reasons, entry))
+    result: dict[str, TypeScore] = {}
+    for unit_type, scored in per_type.items():
+        scored.sort(key=lambda s: s[0], reverse=True)
+        best_score, best_reasons, best_entry = scored[0]
+        total = best_score + SECONDARY_ENTRY_FACTOR * sum(s for s, _, _ in scored[1:])
+        result[unit_type] = TypeScore(unit_type, total, list(best_reasons), best_entry)
+    matched_phrases = _matched_phrases_by_type(entries, lowered)
+    for unit_type, (score, words, entry) in _soft_scores(
+        text_tokens, tuple(entries), matched_phrases
+    ).items():
+        item = result.setdefault(unit_type, TypeScore(unit_type, 0.0, [], entry))
+        item.score += score
+        duty = [r for r in item.reasons if r.startswith("目录职责")]
+        item.reasons = [r for r in item.reasons if r not in duty] + ["相关词语：" + "、".join(words[:5])]
+        if duty:
+            item.reasons += duty
+        elif entry.responsibilities:
+            first = entry.responsibilities.split("。", 1)[0]
+            item.reasons.append(f"目录职责：{first[:60]}{'…' if len(first) > 60 else ''}")
+    return result
+
+
+# ---------------------------------------------------------------------------- classifier
+
+
+@dataclass
+class TrainedClassifier:
+    pipeline: Any
+    type_counts: dict[str, int]
+    sample_count: int
+
+    def predict(self, text: str) -> dict[str, float]:
+        probabilities = self.pipeline.predict_proba([text])[0]
+        return {str(c): float(p) for c, p in zip(self.pipeline.classes_, probabilities, strict=True)}
+
+    def dumps(self) -> bytes:
+        buffer = io.BytesIO()
+        pickle.dump(self, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        return buffer.getvalue()
+
+    @staticmethod
+    def loads(blob: bytes) -> TrainedClassifier:
+        return pickle.loads(blob)  # type: ignore[no-any-return]  # noqa: S301 - our own blob, hash-checked
+
+
+def build_pipeline() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1),
+        LogisticRegression(max_iter=2000, C=10.0),
+    )
+
+
+def train_classifier(samples: Sequence[tuple[str, str]]) -> tuple[TrainedClassifier, float | None]:
+    """Fit on (text, unit_type) pairs; returns the classifier and its cross-validated accuracy."""
+    texts = [t for t, _ in samples]
+    labels = [label for _, label in samples]
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    if len(counts) < 2:
+        raise DomainError("历史工单至少要涉及两类承办单位才能训练分类模型；在此之前仅按派单目录建议。")
+    cv_accuracy: float | None = None
+    smallest = min(counts.values())
+    if smallest >= 2 and len(samples) >= 10:
+        from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+        folds = StratifiedKFold(n_splits=min(5, smallest), shuffle=True, random_state=0)
+        cv_accuracy = float(cross_val_score(build_pipeline(), texts, labels, cv=folds).mean())
+    pipeline = build_pipeline()
+    pipeline.fit(texts, labels)
+    return TrainedClassifier(pipeline, counts, len(samples)), cv_accuracy
+
+
+def classifier_weight(sample_count: int) -> float:
+    return CLASSIFIER_MAX_WEIGHT * sample_count / (sample_count + CLASSIFIER_HALF_WEIGHT_SAMPLES)
+
+
+def rank_types(
+    text: str,
+    entries: Sequence[EntrySpec],
+    *,
+    category_code: str | None = None,
+    classifier: TrainedClassifier | None = None,
+) -> list[TypeScore]:
+    """Every unit type ranked: catalogue share and classifier probability combined, best first."""
+    raw = catalogue_type_scores(text, entries, category_code)
+    total = sum(s.score for s in raw.values())
+    # Shares of the catalogue score, damped when little matched (one weak hit is not certainty).
+    catalogue = {t: s.score / (total + CATALOGUE_DAMPING) for t, s in raw.items()} if total else {}
+    predicted = classifier.predict(text) if classifier is not None else {}
+    if predicted and catalogue:
+        weight = classifier_weight(classifier.sample_count if classifier else 0)
+    elif predicted:
+        weight = 1.0
+    else:
+        weight = 0.0
+    ranked: list[TypeScore] = []
+    for unit_type in UnitType.values:
+        base = raw.get(unit_type) or TypeScore(unit_type)
+        combined = (1 - weight) * catalogue.get(unit_type, 0.0) + weight * predicted.get(unit_type, 0.0)
+        reasons = list(base.reasons)
+        probability = predicted.get(unit_type, 0.0)
+        if classifier is not None and probability >= 0.1:
+            similar = classifier.type_counts.get(unit_type, 0)
+            reasons.append(f"历史工单相似：{similar} 件由此类单位办结（模型置信度 {probability:.0%}）")
+        ranked.append(TypeScore(unit_type, combined, reasons, base.entry))
+    order = {t: i for i, t in enumerate(FALLBACK_TYPES)}
+    ranked.sort(key=lambda s: (-s.score, order.get(s.unit_type, len(order))))
+    for item in ranked:
+        if item.score <= 0:
+            item.reasons = ["未命中目录关键词，按兜底规则建议由镇统筹或其他单位研判"]
+    return ranked
+
+
+# ---------------------------------------------------------------------------- database side
+
+
+def active_entries() -> list[EntrySpec]:
+    from zhenwu.dispatch.models import CatalogueEntry
+
+    rows = CatalogueEntry.objects.filter(is_active=True).order_by("id")
+    return [
+        EntrySpec(
+            unit_type=e.unit_type,
+            title=e.title,
+            category_codes=tuple(e.category_codes or ()),
+            responsibilities=e.responsibilities,
+            keywords=tuple(e.keywords or ()),
+            synonyms=tuple(e.synonyms or ()),
+            exclusions=tuple(e.exclusions or ()),
+            unit_id=e.unit_id,
+        )
+        for e in rows
+    ]
+
+
+_classifier_cache: dict[str, Any] = {"id": None, "classifier": None}
+
+
+def current_classifier() -> TrainedClassifier | None:
+    from zhenwu.dispatch.models import ClassifierModel
+
+    row = ClassifierModel.objects.order_by("-trained_at", "-id").only("id", "sha256").first()
+    if row is None:
+        return None
+    if _classifier_cache["id"] == row.pk:
+        return _classifier_cache["classifier"]  # type: ignore[no-any-return]
+    blob = bytes(ClassifierModel.objects.values_list("blob", flat=True).get(pk=row.pk))
+    if hashlib.sha256(blob).hexdigest() != row.sha256:
+        log.error("dispatch classifier %s fails its checksum; ignored", row.pk)
+        return None
+    classifier = TrainedClassifier.loads(blob)
+    _classifier_cache.update(id=row.pk, classifier=classifier)
+    return classifier
+
+
+def _place_community(place_unit: Any) -> Any:
+    unit = place_unit
+    while unit is not None:
+        if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY) and unit.is_active:
+            return unit
+        unit = unit.parent
+    return None
+
+
+def resolve_unit(unit_type: str, entry: EntrySpec | None, place_unit: Any = None) -> tuple[Any, str]:
+    """The concrete unit for a unit type and why; (None, "") if the town has no such unit."""
+    from zhenwu.orgs.models import Unit
+
+    if unit_type == UnitType.TOWNSHIP and place_unit is not None and not (entry and entry.unit_id):
+        community = _place_community(place_unit)
+        if community is not None:
+            return community, f"事发地属{community.name}，属地事项由村（社区）先行处置"
+    if entry is not None and entry.unit_id:
+        unit = Unit.objects.filter(pk=entry.unit_id, is_active=True).first()
+        if unit is not None:
+            return unit, ""
+    candidates = Unit.objects.filter(unit_type=unit_type, handles_requests=True, is_active=True)
+    preferred = candidates.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.EXTERNAL]).order_by(
+        "depth", "sort_order", "id"
+    )
+    unit = preferred.first() or candidates.order_by("depth", "sort_order", "id").first()
+    return unit, ""
+
+
+def suggest_units(
+    *,
+    text: str,
+    category_code: str | None = None,
+    place_unit: Any = None,
+    limit: int = 3,
+) -> list[Suggestion]:
+    """The top `limit` distinct units for a request text, best first, each with its reasons."""
+    value = clean_text(text)
+    ranked = rank_types(
+        value, active_entries(), category_code=category_code or None, classifier=current_classifier()
+    )
+    suggestions: list[Suggestion] = []
+    seen: set[int] = set()
+    for item in ranked:
+        unit, where = resolve_unit(item.unit_type, item.entry, place_unit)
+        if unit is None or unit.pk in seen:
+            continue
+        seen.add(unit.pk)
+        reasons = ([where] if where else []) + item.reasons
+        suggestions.append(Suggestion(unit, item.unit_type, max(0.0, min(1.0, item.score)), reasons))
+        if len(suggestions) >= limit:
+            break
+    if not suggestions:
+        raise DomainError("系统中还没有承办群众诉求的单位，请先在组织机构中设置。")
+    return suggestions
