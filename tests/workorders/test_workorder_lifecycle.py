@@ -239,3 +239,18 @@ def test_sla_scan_supervises_overdue_once_and_reminds_due_soon(cast: Any, cats: 
     soon.refresh_from_db()
     assert late.supervised_at is not None and soon.supervised_at is None
     assert late.events.filter(action="supervise", data__auto=True).exists()
+
+
+@time_machine.travel(T0, tick=False)
+def test_each_dispatch_records_what_was_suggested_and_what_was_chosen(
+    cast: Any, cats: dict[str, Any]
+) -> None:
+    from zhenwu.dispatch.models import DispatchDecision
+
+    order = _go(_new(cast, cats), cast.operator, Action.DISPATCH, unit=cast.yahe)
+    decision = DispatchDecision.objects.get(order_number=order.number)
+    # The test cast has only two kinds of unit, so the suggestion offers two; 丫河村 (the place) first.
+    assert decision.chosen_unit == cast.yahe and decision.suggestions[0]["unit"] == "丫河村"
+    assert decision.chosen_rank == 1
+    event = order.events.get(action="dispatch")
+    assert event.data["suggested"][0] == "丫河村"

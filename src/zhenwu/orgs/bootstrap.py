@@ -122,3 +122,18 @@ def ensure_builtin_roles() -> int:
         _, was_created = Role.objects.get_or_create(code=spec["code"], defaults=defaults)
         created += int(was_created)
     return created
+
+
+def grant_part_defaults(apps: Any, schema_editor: Any, *, grants: dict[str, list[str]]) -> None:
+    """Data migration step of a new part: give the existing built-in roles the part's default capabilities.
+
+    On a fresh database the roles do not exist yet (they are created after migrate, grants included);
+    on an upgraded one this runs once, so a capability an admin later removes stays removed.
+    """
+    role_model = apps.get_model("orgs", "Role")
+    for code, capabilities in grants.items():
+        for role in role_model.objects.filter(code=code, is_builtin=True):
+            missing = [str(c) for c in capabilities if str(c) not in role.capabilities]
+            if missing:
+                role.capabilities = [*role.capabilities, *missing]
+                role.save(update_fields=["capabilities"])

@@ -297,3 +297,16 @@ def unit_metrics(
 
 def metrics_units(*, user: Any) -> QuerySet[Unit]:
     return Unit.objects.visible_to(user).filter(handles_requests=True, is_active=True).order_by("path")
+
+
+def place_of(order: WorkOrder) -> Unit | None:
+    """Where the matter is: the order's grid, else a village or community named in its address or text."""
+    if order.grid_id:
+        return order.grid
+    text = f"{order.address} {order.description}"
+    for unit in Unit.objects.filter(kind__in=["village", "community"], is_active=True).order_by(
+        "-depth", "path"
+    ):
+        if unit.name and unit.name in text:
+            return unit
+    return None

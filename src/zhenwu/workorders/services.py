@@ -473,7 +473,11 @@ def workorder_transition(
         spec = transition_for(action)
     except KeyError as exc:
         raise DomainError("未知的操作。", field="action") from exc
-    order = WorkOrder.objects.select_for_update(of=("self",)).select_related("category", "lead_unit").get(pk=order.pk)
+    order = (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("category", "lead_unit")
+        .get(pk=order.pk)
+    )
     _check_actor(actor, order, spec.actor, action, query_code)
     if order.status not in spec.sources:
         raise DomainError(
@@ -594,6 +598,8 @@ def workorder_transition(
     order.save()
     if action == Action.REPLY:
         _reply_children(order, actor)
+    if action in {Action.DISPATCH, Action.REASSIGN} and order.lead_unit is not None:
+        data["suggested"] = _record_dispatch_decision(order, actor)
     _event(
         order,
         actor=actor,
@@ -616,6 +622,32 @@ def workorder_transition(
     )
     _notify_after(order, action, actor)
     return order
+
+
+def _record_dispatch_decision(order: WorkOrder, actor: Any) -> list[str]:
+    """Store what the dispatch suggestion offered next to the unit chosen, so accuracy can be measured."""
+    from zhenwu.dispatch.engine import suggest_units
+    from zhenwu.dispatch.services import decision_record
+    from zhenwu.workorders.selectors import place_of
+
+    assert order.lead_unit is not None
+    try:
+        suggestions = suggest_units(
+            text=order.description,
+            category_code=order.category.code if order.category else None,
+            place_unit=place_of(order),
+        )
+    except DomainError:
+        return []
+    decision_record(
+        actor=actor,
+        order_number=order.number,
+        order_id=order.pk,
+        text=order.description,
+        suggestions=suggestions,
+        chosen_unit=order.lead_unit,
+    )
+    return [s.unit.name for s in suggestions]
 
 
 def _warn_before(deadline: datetime) -> datetime:

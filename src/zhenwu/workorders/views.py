@@ -298,6 +298,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             if (Action.DISPATCH in actions or Action.REASSIGN in actions)
             else "",
             "knowledge_url": _optional_url("knowledge:picker") if Action.ANSWER in actions else "",
+            "place": selectors.place_of(order) if {Action.DISPATCH, Action.REASSIGN} & set(actions) else None,
             "now": timezone.now(),
         },
     )

@@ -1,0 +1,17 @@
+from functools import partial
+
+from django.db import migrations
+
+from zhenwu.orgs.bootstrap import grant_part_defaults
+from zhenwu.hotline.capabilities import ROLE_GRANTS
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("orgs", "0001_initial"),
+        ("hotline", "0003_channel_unstated"),
+    ]
+
+    operations = [
+        migrations.RunPython(partial(grant_part_defaults, grants=ROLE_GRANTS), migrations.RunPython.noop),
+    ]
