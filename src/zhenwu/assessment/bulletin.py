@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from zhenwu.assessment.choices import AwardKind, Board, FindingStatus, ResultCategory
 from zhenwu.assessment.models import AssessmentMonth, Finding
-from zhenwu.assessment.scoring import award_rules_text
+from zhenwu.assessment.scoring import award_rules_text, q2
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -108,7 +108,7 @@ def bulletin_content(month: AssessmentMonth) -> BulletinContent:
     )
     stats = active.aggregate(findings=Count("id"), places=Sum("count"), points=Sum("points"))
     top_deductions = [
-        (f"{t['indicator__item__name']} · {t['indicator__name']}", t["n"], t["pts"]) for t in top
+        (f"{t['indicator__item__name']} · {t['indicator__name']}", t["n"], q2(t["pts"])) for t in top
     ]
     demands = [
         "各村（社区）要对照本通报所列问题逐项整改，整改情况于规定期限内通过镇务平台上传整改照片，由考核组现场核验。",
@@ -138,7 +138,11 @@ def bulletin_content(month: AssessmentMonth) -> BulletinContent:
         top_deductions=top_deductions,
         demands=demands,
         notes=rules.get("notes", []),
-        stats={k: v or 0 for k, v in stats.items()},
+        stats={
+            "findings": stats["findings"] or 0,
+            "places": stats["places"] or 0,
+            "points": q2(stats["points"] or 0),
+        },
     )
 
 

@@ -245,9 +245,9 @@ def load_demo(admin: Any) -> dict[str, int]:
     Finding.objects.filter(month__in=closed[:-1], rectification=RectificationStatus.REQUIRED).update(
         rectification=RectificationStatus.VERIFIED, verified_by=inspector
     )
-    for month in closed:
+    for i, month in enumerate(closed):
         close_day = date(month.month.year + (month.month.month == 12), month.month.month % 12 + 1, 5)
-        services.month_close(actor=leader, month=month, today=close_day)
+        closed[i] = services.month_close(actor=leader, month=month, today=close_day)
     last = closed[-1]
     bulletin = services.bulletin_generate(actor=manager, month=last)
     services.bulletin_approve(actor=leader, bulletin=bulletin)
