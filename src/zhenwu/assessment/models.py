@@ -33,7 +33,7 @@ def default_award_rules() -> dict[str, int]:
         "red_flag_top_n": 1,
         "steed_by": 1,  # 1 = largest score gain, 2 = largest rank gain
         "snail_bottom_months": 2,
-        "snail_overdue_rectifications": 1,
+        "snail_overdue_rectifications": 3,
         "red_board_top_n": 3,
         "black_board_bottom_m": 2,
     }
