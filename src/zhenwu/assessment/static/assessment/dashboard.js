@@ -22,6 +22,7 @@
     drillBase = data.drill_base;
     heatData = data.heat;
     trend.setOption({
+      animation: false,
       tooltip: { trigger: "axis" },
       legend: { data: ["综合得分", "名次"] },
       grid: { left: 48, right: 48, bottom: 40 },
@@ -31,12 +32,13 @@
         { type: "value", name: "名次", inverse: true, minInterval: 1, min: 1 }
       ],
       series: [
-        { name: "综合得分", type: "line", smooth: true, data: data.trend.map(function (t) { return t.total; }) },
-        { name: "名次", type: "bar", yAxisIndex: 1, barWidth: 10, data: data.trend.map(function (t) { return t.rank; }) }
+        { name: "综合得分", type: "line", data: data.trend.map(function (t) { return t.total; }), label: { show: true, fontSize: 10 } },
+        { name: "名次", type: "line", step: "middle", yAxisIndex: 1, lineStyle: { type: "dashed" }, data: data.trend.map(function (t) { return t.rank; }) }
       ]
     }, true);
     var values = data.heat.cells.map(function (c) { return c[2]; });
     heat.setOption({
+      animation: false,
       tooltip: { formatter: function (p) { return data.heat.units[p.value[1]].name + " · " + data.heat.items[p.value[0]].name + "：" + p.value[2]; } },
       grid: { left: 80, right: 20, top: 10, bottom: 80 },
       xAxis: { type: "category", data: data.heat.items.map(function (i) { return i.name; }), axisLabel: { rotate: 30 } },
