@@ -32,6 +32,12 @@ def scheme(cast: Any, staff: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    """Photos and bulletins of a test go to its own directory, not the worktree's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _clock() -> Any:
     """Tuesday 10 November 2026, 09:00 in 牛塘镇 (objection and rectification deadlines count from today)."""
     import time_machine

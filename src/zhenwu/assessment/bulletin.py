@@ -25,7 +25,7 @@ from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -46,6 +46,8 @@ LINE_PITCH = Pt(28.9)
 SIZE_3 = Pt(16)  # 三号
 SIZE_5 = Pt(10.5)  # 五号 (tables)
 ISSUER = "牛塘镇城市管理融合考核工作领导小组办公室"
+ISSUER_SHORT = "牛塘镇城市管理融合考核办公室"  # 规范化简称
+ISSUER_MARK = f"{ISSUER_SHORT}文件"  # 发文机关标志, one line at 26 pt
 FULL_TABLE_LIMIT = 50  # above this many units the document lists the top and bottom, the xlsx lists all
 
 
@@ -190,16 +192,22 @@ def _paragraph(
     return p
 
 
-def _bottom_border(paragraph: Any, color: str = "E60012", size: int = 12) -> None:
+def _border(paragraph: Any, side: str, color: str = "E60012", size: int = 12) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), str(size))
-    bottom.set(qn("w:space"), "1")
-    bottom.set(qn("w:color"), color)
-    borders.append(bottom)
-    p_pr.append(borders)
+    borders = p_pr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        p_pr.append(borders)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size))
+    line.set(qn("w:space"), "1")
+    line.set(qn("w:color"), color)
+    borders.append(line)
+
+
+def _bottom_border(paragraph: Any, color: str = "E60012", size: int = 12) -> None:
+    _border(paragraph, "bottom", color=color, size=size)
 
 
 def _page_number(footer: Any, align: Any) -> None:
@@ -251,7 +259,7 @@ def build_docx(content: BulletinContent) -> bytes:
     # 版头: 发文机关标志 (red), 发文字号, red separator line.
     _paragraph(
         doc,
-        ISSUER,
+        ISSUER_MARK,
         font=TITLE_FONT,
         size=Pt(26),
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -263,6 +271,7 @@ def build_docx(content: BulletinContent) -> bytes:
     number = _paragraph(doc, content.number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _bottom_border(number)
     _paragraph(doc, "", indent=False)
+    _paragraph(doc, "", indent=False)  # 标题 two lines below the red separator
     # 标题, 主送机关.
     _paragraph(
         doc,
@@ -329,22 +338,28 @@ def build_docx(content: BulletinContent) -> bytes:
     _paragraph(doc, "", indent=False)
     _paragraph(doc, "附件：考核明细表（电子表格）")
     _paragraph(doc, "", indent=False)
+    # 不加盖印章: 署名 and 成文日期 each 右空二字, the date on the line below the 署名.
     sign = _paragraph(doc, ISSUER, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     sign.paragraph_format.right_indent = Pt(32)
     issued = content.issued_on
     when = _paragraph(
         doc, f"{issued.year}年{issued.month}月{issued.day}日", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
     )
-    when.paragraph_format.right_indent = Pt(64)  # 成文日期右空四字
+    when.paragraph_format.right_indent = Pt(32)
     _paragraph(doc, "", indent=False)
+    # 版记: 印发机关 左空一字, 印发日期 右空一字 on one line (四号), between separator lines.
     imprint = _paragraph(
         doc,
-        f"{ISSUER}　　　　{issued.year}年{issued.month}月{issued.day}日印发",
+        f"{ISSUER_SHORT}\t{issued.year}年{issued.month}月{issued.day}日印发",
         size=Pt(14),
-        align=WD_ALIGN_PARAGRAPH.CENTER,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
         indent=False,
     )
-    _bottom_border(imprint, color="000000", size=4)
+    imprint.paragraph_format.left_indent = Pt(14)
+    imprint.paragraph_format.right_indent = Pt(14)
+    imprint.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
+    _border(imprint, "top", color="000000", size=8)
+    _border(imprint, "bottom", color="000000", size=8)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
