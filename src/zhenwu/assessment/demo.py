@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhenwu.assessment import services
 from zhenwu.assessment.choices import IndicatorKind, IndicatorSource, RectificationStatus
 from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator, Scheme
+from zhenwu.core.selectors import get_work_calendar
 
 D = Decimal
 # The five items named in the source text, with responsible departments and sample rubrics.
@@ -243,7 +245,8 @@ def load_demo(admin: Any) -> dict[str, int]:
         if month_start < date(2026, 11, 1):
             closed.append(month)
         month_start = next_start
-    # Rectifications of closed months were verified, except three of 卢家巷村's in October (late: 蜗牛奖).
+    # Rectifications were verified, except three of 卢家巷村's in October (late: 蜗牛奖) and its two latest
+    # findings of the open month, which get fresh deadlines so the demo can object and rectify today.
     late = list(
         Finding.objects.filter(
             month=closed[-1], unit=units["NT-LJX"], rectification=RectificationStatus.REQUIRED
@@ -251,9 +254,23 @@ def load_demo(admin: Any) -> dict[str, int]:
         .order_by("found_on")
         .values_list("pk", flat=True)[:3]
     )
-    Finding.objects.filter(month__in=closed, rectification=RectificationStatus.REQUIRED).exclude(
-        pk__in=late
+    open_month = AssessmentMonth.objects.get(month=date(2026, 11, 1))
+    fresh = list(
+        Finding.objects.filter(
+            month=open_month, unit=units["NT-LJX"], rectification=RectificationStatus.REQUIRED
+        )
+        .order_by("-found_on", "-id")
+        .values_list("pk", flat=True)[:2]
+    )
+    Finding.objects.filter(rectification=RectificationStatus.REQUIRED, is_sample=True).exclude(
+        pk__in=late + fresh
     ).update(rectification=RectificationStatus.VERIFIED, verified_by=inspector)
+    cal = get_work_calendar()
+    today = timezone.localdate()
+    Finding.objects.filter(pk__in=fresh).update(
+        objection_deadline=cal.add_working_days(today, s2026.objection_days),
+        rectify_deadline=cal.add_working_days(today, s2026.rectify_days),
+    )
     for i, month in enumerate(closed):
         close_day = date(month.month.year + (month.month.month == 12), month.month.month % 12 + 1, 5)
         closed[i] = services.month_close(actor=leader, month=month, today=close_day)
