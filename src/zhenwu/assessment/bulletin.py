@@ -232,7 +232,6 @@ def _page_number(footer: Any, align: Any) -> None:
 
 
 def _cell(cell: Any, text: str, *, bold: bool = False, size: Pt = SIZE_5) -> None:
-    cell.text = ""
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
@@ -369,25 +368,31 @@ def build_docx(content: BulletinContent) -> bytes:
 
 
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: Any, widths: list[int] | None = None) -> None:
+    """One sheet in write-only mode (streams rows: a month of a big town has tens of thousands of findings)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(title[:31])
+    for i in range(len(headers)):
+        width = widths[i] if widths and i < len(widths) else 14
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    ws.freeze_panes = "A2"
     header_font = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="206BC4")
-    ws.append(headers)
-    for i, cell in enumerate(ws[1], start=0):
+    cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
         cell.font, cell.fill, cell.alignment = header_font, fill, Alignment(horizontal="center")
-        ws.column_dimensions[cell.column_letter].width = (
-            (widths or [])[i] if widths and i < len(widths) else 14
-        )
+        cells.append(cell)
+    ws.append(cells)
     for row in rows:
         ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    ws.freeze_panes = "A2"
 
 
 def build_detail_xlsx(month: AssessmentMonth) -> bytes:
     rules = month.rules_snapshot or {}
     items = rules.get("items", [])
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb = Workbook(write_only=True)
     results = list(month.results.select_related("unit").order_by("category", "rank", "unit__code"))
     _sheet(
         wb,
