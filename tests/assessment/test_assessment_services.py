@@ -350,3 +350,41 @@ class TestMeetings:
             services.decision_complete(actor=cast.ljx_cadre, decision=tasks[0], note="x")
         services.decision_complete(actor=cast.yahe_cadre, decision=tasks[0], note="已清理完毕")
         assert not selectors.open_tasks(user=cast.yahe_cadre).exists()
+
+
+class TestComputedIndicators:
+    def test_work_order_rates_score_through_the_formula_once_the_selector_exists(
+        self, cast: Any, staff: Any, scheme: Any, monkeypatch: Any
+    ) -> None:
+        import sys
+        import types
+
+        fake = types.ModuleType("zhenwu.workorders.selectors")
+        calls: list[tuple[Any, Any]] = []
+
+        def unit_metrics(*, units: Any, start: date, end: date) -> dict[int, dict[str, float]]:
+            calls.append((start, end))
+            return {
+                cast.yahe.pk: {"on_time_rate": 0.95, "satisfaction_rate": 0.84},
+                cast.lujiaxiang.pk: {"on_time_rate": 0.775},
+            }
+
+        fake.unit_metrics = unit_metrics  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "zhenwu.workorders.selectors", fake)
+        record(staff, cast.yahe, ind(scheme, "ljlf"))
+        month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
+        r = results(month)
+        assert calls[0] == (date(2026, 11, 1), date(2026, 11, 30))
+        assert r["NT-YH"].items["cml"]["computed"] == "5.00"  # 95% → full 5 points
+        assert r["NT-YH"].items["wmcs"]["computed"] == "2.50"  # 84% is halfway between 70% and 98%
+        assert r["NT-LJX"].items["cml"]["computed"] == "2.50"  # halfway between 60% and 95%
+        assert r["NT-DT"].items["cml"]["computed"] == "0.00"  # no orders: nothing, not a guess
+        assert month.rules_snapshot["notes"] == []
+
+    def test_without_the_data_source_the_indicator_scores_nothing_and_says_why(
+        self, cast: Any, staff: Any, scheme: Any
+    ) -> None:
+        record(staff, cast.yahe, ind(scheme, "ljlf"))
+        month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
+        assert results(month)["NT-YH"].items["cml"]["computed"] == "0.00"
+        assert any("数据源未就绪" in n for n in month.rules_snapshot["notes"])

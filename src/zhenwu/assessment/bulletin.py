@@ -29,10 +29,16 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
-from zhenwu.assessment.choices import AwardKind, Board, FindingStatus, ResultCategory
+from zhenwu.assessment import xlsxstream
+from zhenwu.assessment.choices import (
+    AwardKind,
+    Board,
+    FindingStatus,
+    IndicatorKind,
+    RectificationStatus,
+    ResultCategory,
+)
 from zhenwu.assessment.models import AssessmentMonth, Finding
 from zhenwu.assessment.scoring import award_rules_text, q2
 
@@ -367,32 +373,16 @@ def build_docx(content: BulletinContent) -> bytes:
 # ---------------------------------------------------------------- xlsx with every detail
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: Any, widths: list[int] | None = None) -> None:
-    """One sheet in write-only mode (streams rows: a month of a big town has tens of thousands of findings)."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title[:31])
-    for i in range(len(headers)):
-        width = widths[i] if widths and i < len(widths) else 14
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
-    ws.freeze_panes = "A2"
-    header_font = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor="206BC4")
-    cells = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font, cell.fill, cell.alignment = header_font, fill, Alignment(horizontal="center")
-        cells.append(cell)
-    ws.append(cells)
-    for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+def _sheet(
+    wb: xlsxstream.Workbook, title: str, headers: list[str], rows: Any, widths: list[int] | None = None
+) -> None:
+    wb.add_sheet(title, headers, rows, widths)
 
 
 def build_detail_xlsx(month: AssessmentMonth) -> bytes:
     rules = month.rules_snapshot or {}
     items = rules.get("items", [])
-    wb = Workbook(write_only=True)
+    wb = xlsxstream.Workbook()
     results = list(month.results.select_related("unit").order_by("category", "rank", "unit__code"))
     _sheet(
         wb,
@@ -459,10 +449,33 @@ def build_detail_xlsx(month: AssessmentMonth) -> bytes:
             if r.category == ResultCategory.DEPARTMENT
         ),
     )
+    # values_list, not model instances: a big town's month has tens of thousands of rows.
     findings = (
         Finding.objects.filter(month=month)
-        .select_related("unit", "indicator__item", "inspector")
         .order_by("unit__code", "found_on", "id")
+        .values_list(
+            "number",
+            "unit__name",
+            "indicator__item__name",
+            "indicator__name",
+            "indicator__kind",
+            "count",
+            "points",
+            "found_on",
+            "place",
+            "note",
+            "status",
+            "rectification",
+            "rectify_deadline",
+            "inspector__real_name",
+            "inspector__username",
+            "is_sample",
+        )
+    )
+    kinds, statuses, rectifications = (
+        dict(IndicatorKind.choices),
+        dict(FindingStatus.choices),
+        dict(RectificationStatus.choices),
     )
     _sheet(
         wb,
@@ -486,23 +499,40 @@ def build_detail_xlsx(month: AssessmentMonth) -> bytes:
         ],
         (
             [
-                f.number,
-                f.unit.name,
-                f.indicator.item.name,
-                f.indicator.name,
-                f.indicator.get_kind_display(),
-                f.count,
-                f.points,
-                f.found_on,
-                f.place,
-                f.note,
-                f.get_status_display(),
-                f.get_rectification_display(),
-                f.rectify_deadline,
-                getattr(f.inspector, "display_name", "") if f.inspector else "",
-                "是" if f.is_sample else "否",
+                number,
+                unit,
+                item,
+                indicator,
+                kinds.get(kind, kind),
+                count,
+                points,
+                found_on,
+                place,
+                note,
+                statuses.get(status, status),
+                rectifications.get(rect, rect),
+                deadline,
+                real_name or username or "",
+                "是" if sample else "否",
             ]
-            for f in findings.iterator(chunk_size=2000)
+            for (
+                number,
+                unit,
+                item,
+                indicator,
+                kind,
+                count,
+                points,
+                found_on,
+                place,
+                note,
+                status,
+                rect,
+                deadline,
+                real_name,
+                username,
+                sample,
+            ) in findings.iterator(chunk_size=5000)
         ),
         [20, 14, 14, 24, 10, 8, 8, 12, 20, 30, 14, 12, 12, 12, 8],
     )
@@ -521,6 +551,4 @@ def build_detail_xlsx(month: AssessmentMonth) -> bytes:
         award_rules_text(rules.get("award_rules", {})) + [rules.get("tie_rule", "")] + rules.get("notes", [])
     )
     _sheet(wb, "评比规则", ["规则"], ([line] for line in rule_lines), [100])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb.save()
