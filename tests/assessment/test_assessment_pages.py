@@ -325,3 +325,43 @@ def test_meeting_decision_becomes_a_task_on_the_workbench(
     leader.post(meeting_url, {"text": "清理河塘", "unit": cast.yahe.pk, "deadline": "2026-11-30"})
     workbench = login(Client(), cast.yahe_cadre).get("/workbench/").content.decode()
     assert "点评会交办任务" in workbench
+
+
+def test_scheme_is_edited_indicator_by_indicator(client: Client, cast: Any, staff: Any, scheme: Any) -> None:
+    c = login(client, cast.town_admin)
+    item = scheme.items.get(code="rjhj")
+    r = c.post(
+        f"/assessment/scheme/{scheme.pk}/indicators/add/",
+        {
+            "item": item.pk,
+            "code": "zsdd",
+            "name": "畜禽散养",
+            "kind": "deduction",
+            "source": "manual",
+            "points_per_finding": "0",
+            "max_score": "5",
+        },
+    )
+    assert "每处扣(加)分必须大于 0" in r.content.decode() and "畜禽散养" in r.content.decode()
+    r = c.post(
+        f"/assessment/scheme/{scheme.pk}/indicators/add/",
+        {
+            "item": item.pk,
+            "code": "zsdd",
+            "name": "畜禽散养",
+            "kind": "deduction",
+            "source": "manual",
+            "points_per_finding": "0.5",
+            "max_score": "5",
+        },
+    )
+    assert r.status_code == 302
+    ind = Indicator.objects.get(code="zsdd")
+    r = c.post(
+        f"/assessment/indicators/{ind.pk}/edit/",
+        {"name": "畜禽散养、乱放", "points_per_finding": "1", "max_score": "8"},
+    )
+    assert r.status_code == 302
+    ind.refresh_from_db()
+    assert ind.points_per_finding == 1 and ind.name == "畜禽散养、乱放"
+    assert login(Client(), cast.yahe_cadre).get(f"/assessment/indicators/{ind.pk}/edit/").status_code == 403

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from zhenwu.assessment.choices import ObjectionAction
+from zhenwu.assessment.choices import IndicatorKind, IndicatorSource, ObjectionAction
 from zhenwu.assessment.models import Indicator
 from zhenwu.orgs.models import Unit
 
@@ -202,3 +202,53 @@ class CompleteForm(forms.Form):
     note = forms.CharField(
         label="完成情况", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
+
+
+class IndicatorForm(forms.Form):
+    item = forms.ModelChoiceField(label="考核项目", queryset=None, empty_label=None)  # type: ignore[arg-type]
+    code = forms.SlugField(label="细则编码", max_length=40, help_text="字母、数字，如 ljlf")
+    name = forms.CharField(label="细则内容", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=IndicatorKind.choices)
+    source = forms.ChoiceField(label="来源", choices=IndicatorSource.choices)
+    points_per_finding = forms.DecimalField(
+        label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2, initial=1
+    )
+    max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2, initial=10)
+    metric_key = forms.ChoiceField(label="数据指标(系统计算类)", required=False)
+    formula = forms.CharField(
+        label="换算公式(系统计算类)",
+        required=False,
+        initial="[[0.6, 0], [0.95, 5]]",
+        help_text="[[指标值, 得分], ...]，如按期办结率 60% 得 0 分、95% 及以上得 5 分",
+    )
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        from zhenwu.assessment.metrics import metric_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+        self.fields["metric_key"].choices = [("", "—"), *metric_choices()]  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            _control(
+                field, "form-select" if name in ("item", "kind", "source", "metric_key") else "form-control"
+            )
+
+    def clean_formula(self) -> Any:
+        text = self.cleaned_data.get("formula", "").strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError("公式格式应为 [[0.6, 0], [0.95, 5]]。") from exc
+
+
+class IndicatorEditForm(forms.Form):
+    name = forms.CharField(label="细则内容", max_length=200)
+    points_per_finding = forms.DecimalField(label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2)
+    max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _control(field)

@@ -257,6 +257,41 @@ def indicator_create(
     return ind
 
 
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    name: str,
+    points_per_finding: Decimal,
+    max_score: Decimal,
+    formula: Any = None,
+) -> Indicator:
+    """Edit a rule. Months already closed keep the rules they were scored with (their snapshot)."""
+    require(actor, CAP.MANAGE_SCHEME)
+    if not name.strip():
+        raise DomainError("请填写细则内容。", field="name")
+    if max_score <= 0:
+        raise DomainError("分值上限必须大于 0。", field="max_score")
+    if indicator.source == IndicatorSource.MANUAL and points_per_finding <= 0:
+        raise DomainError("每处扣(加)分必须大于 0。", field="points_per_finding")
+    before = snapshot(indicator)
+    indicator.name = name.strip()
+    indicator.points_per_finding = points_per_finding
+    indicator.max_score = max_score
+    if indicator.source == IndicatorSource.COMPUTED and formula is not None:
+        indicator.formula = _validate_formula(formula)
+    indicator.save()
+    audit_record(
+        actor=actor,
+        action="assessment.indicator_update",
+        obj=indicator,
+        before=before,
+        after=snapshot(indicator),
+    )
+    return indicator
+
+
 # ---------------------------------------------------------------- weights (一村一策)
 
 

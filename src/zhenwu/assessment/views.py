@@ -23,6 +23,7 @@ from zhenwu.assessment.choices import AwardKind, Board, BulletinStatus, Objectio
 from zhenwu.assessment.models import (
     AssessmentMonth,
     Finding,
+    Indicator,
     MeetingDecision,
     MonthlyResult,
     Objection,
@@ -587,6 +588,63 @@ def scheme_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "ahp_result": ahp_result,
             "caps": caps,
             "rules_text": award_rules_text(scheme.award_rules),
+        },
+    )
+
+
+@capability(CAP.MANAGE_SCHEME)
+def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(Scheme, pk=pk)
+    form = forms.IndicatorForm(request.POST or None, items=scheme.items.all())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.indicator_create(
+                actor=request.user,
+                item=d["item"],
+                code=d["code"],
+                name=d["name"],
+                kind=d["kind"],
+                source=d["source"],
+                points_per_finding=d["points_per_finding"],
+                max_score=d["max_score"],
+                metric_key=d["metric_key"],
+                formula=d["formula"],
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "细则已添加。已关账月份仍按关账时的规则。")
+            return redirect("assessment:scheme_detail", pk=scheme.pk)
+    return render(
+        request, "assessment/indicator_form.html", {"form": form, "scheme": scheme, "title": "添加考核细则"}
+    )
+
+
+@capability(CAP.MANAGE_SCHEME)
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.select_related("item__scheme"), pk=pk)
+    initial = {
+        "name": indicator.name,
+        "points_per_finding": indicator.points_per_finding,
+        "max_score": indicator.max_score,
+    }
+    form = forms.IndicatorEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(actor=request.user, indicator=indicator, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "细则已修改。已关账月份仍按关账时的规则。")
+            return redirect("assessment:scheme_detail", pk=indicator.item.scheme_id)
+    return render(
+        request,
+        "assessment/indicator_form.html",
+        {
+            "form": form,
+            "scheme": indicator.item.scheme,
+            "title": f"修改细则：{indicator.item.name} · {indicator.name}",
         },
     )
 
