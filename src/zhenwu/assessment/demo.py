@@ -103,6 +103,32 @@ PLACES = [
 ]
 
 
+def sample_photo(seed: int, width: int = 480, height: int = 320) -> bytes:
+    """A generated stand-in for an inspection photo (a colour gradient, PNG), labelled 示例 by its name."""
+    import struct
+    import zlib
+
+    rng = random.Random(seed)
+    base = (rng.randrange(60, 160), rng.randrange(90, 170), rng.randrange(50, 120))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = []
+    for y in range(height):
+        shade = y * 80 // height
+        row = bytes((min(255, base[0] + shade), min(255, base[1] + shade // 2), base[2]))
+        rows.append(b"\x00" + row * width)
+    raw = zlib.compress(b"".join(rows), 6)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
 def build_scheme(*, actor: Any, year: int, is_sample: bool = False) -> Scheme:
     """A scheme with the five items and their rubrics (used by the demo and the tests)."""
     from zhenwu.orgs.models import Unit
@@ -265,6 +291,17 @@ def load_demo(admin: Any) -> dict[str, int]:
     Finding.objects.filter(rectification=RectificationStatus.REQUIRED, is_sample=True).exclude(
         pk__in=late + fresh
     ).update(rectification=RectificationStatus.VERIFIED, verified_by=inspector)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhenwu.core.services import attachment_create
+
+    for n, finding in enumerate(
+        Finding.objects.filter(unit=units["NT-LJX"], month__in=[closed[-1], open_month])
+    ):
+        photo = SimpleUploadedFile(
+            f"示例照片-{finding.number}.png", sample_photo(n), content_type="image/png"
+        )
+        finding.photos.add(attachment_create(actor=inspector, upload=photo))
     cal = get_work_calendar()
     today = timezone.localdate()
     Finding.objects.filter(pk__in=fresh).update(
