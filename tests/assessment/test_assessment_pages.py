@@ -365,3 +365,20 @@ def test_scheme_is_edited_indicator_by_indicator(client: Client, cast: Any, staf
     ind.refresh_from_db()
     assert ind.points_per_finding == 1 and ind.name == "畜禽散养、乱放"
     assert login(Client(), cast.yahe_cadre).get(f"/assessment/indicators/{ind.pk}/edit/").status_code == 403
+
+
+def test_citizens_see_no_assessment_pages_but_the_public_board(
+    client: Client, cast: Any, staff: Any, scheme: Any
+) -> None:
+    f = make_finding(cast, staff, scheme)
+    services.month_close(actor=staff.leader, month=f.month)
+    c = login(client, cast.citizen)
+    for url in (
+        f"/assessment/months/{f.month.pk}/",
+        f"/assessment/scheme/{scheme.pk}/",
+        "/assessment/meetings/",
+        "/assessment/dashboard/",
+    ):
+        assert c.get(url).status_code == 404, url
+    assert c.get(f"/assessment/findings/{f.pk}/").status_code == 404
+    assert c.get("/public/assessment/").status_code == 200

@@ -67,7 +67,11 @@ class ObjectionForm(forms.Form):
     reason = forms.CharField(
         label="申诉理由", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
     )
-    evidence = MultipleFileField(label="证据材料", help_text="照片或 PDF")
+    evidence = MultipleFileField(
+        label="证据材料",
+        help_text="照片或 PDF",
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf", "class": "form-control"}),
+    )
 
 
 class RectifyForm(forms.Form):

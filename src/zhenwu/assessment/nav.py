@@ -7,12 +7,13 @@ from typing import Any
 from django.urls import reverse
 
 from zhenwu.assessment.capabilities import CAPABILITIES as CAP
+from zhenwu.assessment.selectors import is_staff_member
 from zhenwu.core.navigation import NavItem, NavSection
-from zhenwu.orgs.scope import user_grants, user_has_capability
+from zhenwu.orgs.scope import user_has_capability
 
 
 def section(user: Any) -> NavSection | None:
-    if not user_grants(user):
+    if not is_staff_member(user):
         return None
     s = NavSection("融合考核", [NavItem("考核总览", reverse("assessment:home"), "chart")])
     if user_has_capability(user, CAP.INSPECT):
@@ -32,7 +33,7 @@ def todo_cards(user: Any) -> list[dict[str, Any]]:
     from zhenwu.assessment import selectors
 
     cards: list[dict[str, Any]] = []
-    if not user_grants(user):
+    if not is_staff_member(user):
         return cards
     if user_has_capability(user, CAP.REVIEW):
         n = selectors.pending_objection_count(user=user)

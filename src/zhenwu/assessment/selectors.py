@@ -26,7 +26,14 @@ from zhenwu.assessment.models import (
     Scheme,
 )
 from zhenwu.assessment.scoring import ASSESSED_KINDS
+from zhenwu.orgs.choices import DataScope
 from zhenwu.orgs.models import Unit
+from zhenwu.orgs.scope import user_grants
+
+
+def is_staff_member(user: Any) -> bool:
+    """Town, department and village staff: anyone holding a unit-anchored scope (not a citizen's 仅本人)."""
+    return any(g.scope != DataScope.SELF for g in user_grants(user))
 
 
 def current_scheme(today: date) -> Scheme | None:

@@ -32,13 +32,14 @@ from zhenwu.assessment.models import (
     WeightProfile,
 )
 from zhenwu.assessment.scoring import award_rules_text, compute_month
+from zhenwu.assessment.selectors import is_staff_member
 from zhenwu.assessment.weights import ahp
 from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
 from zhenwu.core.parts import capability_label
 from zhenwu.core.web import form_error, paginate
 from zhenwu.orgs.models import Unit
-from zhenwu.orgs.scope import get_scoped_object, user_grants, user_has_capability
+from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 
 View = Callable[..., HttpResponse]
 
@@ -320,7 +321,7 @@ def _ranking_rows(results: list[MonthlyResult], items: list[dict[str, Any]]) -> 
 def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
     month = get_object_or_404(AssessmentMonth.objects.select_related("scheme", "closed_by"), pk=pk)
     caps = _caps(request.user)
-    if not user_grants(request.user):
+    if not is_staff_member(request.user):
         raise Http404("记录不存在或不在您的数据范围内。")
     preview = None
     items: list[dict[str, Any]] = []
@@ -433,7 +434,7 @@ def bulletin_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     month = get_object_or_404(AssessmentMonth, pk=pk)
     bulletin = selectors.bulletin_for(month)
-    if bulletin is None or not user_grants(request.user):
+    if bulletin is None or not is_staff_member(request.user):
         raise Http404("通报不存在。")
     if bulletin.status != BulletinStatus.APPROVED and not (
         user_has_capability(request.user, CAP.CLOSE)
@@ -524,7 +525,7 @@ def drilldown(request: HttpRequest, month_pk: int, unit_pk: int) -> HttpResponse
 
 @login_required
 def scheme_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not user_grants(request.user):
+    if not is_staff_member(request.user):
         raise Http404("记录不存在或不在您的数据范围内。")
     scheme = get_object_or_404(Scheme, pk=pk) if pk else selectors.current_scheme(_today())
     if scheme is None:
@@ -705,7 +706,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    if not user_grants(request.user):
+    if not is_staff_member(request.user):
         raise Http404("记录不存在或不在您的数据范围内。")
     caps = _caps(request.user)
     form = forms.MeetingForm(request.POST or None)
@@ -740,7 +741,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not user_grants(request.user):
+    if not is_staff_member(request.user):
         raise Http404("记录不存在或不在您的数据范围内。")
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
     caps = _caps(request.user)
