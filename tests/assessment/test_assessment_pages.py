@@ -382,3 +382,15 @@ def test_citizens_see_no_assessment_pages_but_the_public_board(
         assert c.get(url).status_code == 404, url
     assert c.get(f"/assessment/findings/{f.pk}/").status_code == 404
     assert c.get("/public/assessment/").status_code == 200
+
+
+def test_entropy_weights_from_closed_months(client: Client, cast: Any, staff: Any, scheme: Any) -> None:
+    c = login(client, cast.town_admin)
+    assert (
+        "需要已关账月份的得分"
+        in c.post(f"/assessment/scheme/{scheme.pk}/", {"entropy": "1"}).content.decode()
+    )
+    f = make_finding(cast, staff, scheme, unit=cast.lujiaxiang)
+    services.month_close(actor=staff.leader, month=f.month)
+    body = c.post(f"/assessment/scheme/{scheme.pk}/", {"entropy": "1"}).content.decode()
+    assert "熵权 " in body and 'name="w_rjhj"' in body and 'value="1.0"' in body  # the only item that varied

@@ -124,3 +124,13 @@ def trend(*, user: Any, unit: Unit, year: int) -> list[MonthlyResult]:
 
 def bulletin_for(month: AssessmentMonth) -> Bulletin | None:
     return Bulletin.objects.filter(month=month).first()
+
+
+def item_score_matrix(*, scheme: Scheme, codes: list[str]) -> list[list[float]]:
+    """Item scores of every village and community in the scheme's closed months (rows), for the entropy method."""
+    rows = []
+    for items in MonthlyResult.objects.filter(
+        month__scheme=scheme, month__status="closed", category=ResultCategory.AREA
+    ).values_list("items", flat=True):
+        rows.append([float(items.get(code, {}).get("score", 0)) for code in codes])
+    return rows

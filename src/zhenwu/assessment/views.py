@@ -33,7 +33,7 @@ from zhenwu.assessment.models import (
 )
 from zhenwu.assessment.scoring import award_rules_text, compute_month
 from zhenwu.assessment.selectors import is_staff_member
-from zhenwu.assessment.weights import ahp
+from zhenwu.assessment.weights import ahp, entropy_weights
 from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
 from zhenwu.core.parts import capability_label
@@ -537,10 +537,27 @@ def scheme_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     ahp_form = forms.AhpForm(request.POST or None if "matrix" in request.POST else None)
     ahp_result = None
+    entropy_result = None
+    entropy_error = ""
     if request.method == "POST":
         if not caps["manage_scheme"]:
             raise PermissionDenied("您没有“维护考核方案与权重”的权限。")
-        if "matrix" in request.POST:
+        if "entropy" in request.POST:
+            rows = selectors.item_score_matrix(scheme=scheme, codes=[i.code for i in items])
+            try:
+                entropy_result = entropy_weights(rows, [i.name for i in items])
+            except DomainError as exc:
+                entropy_error = f"无法计算熵权：{exc.message}（需要已关账月份的得分）"
+            else:
+                weight_form = forms.WeightForm(
+                    initial={
+                        f"w_{i.code}": round(w, 4)
+                        for i, w in zip(items, entropy_result.weights, strict=False)
+                    },
+                    units=selectors.assessed_units(user=request.user),
+                    items=items,
+                )
+        elif "matrix" in request.POST:
             if ahp_form.is_valid():
                 try:
                     ahp_result = ahp(ahp_form.cleaned_data["matrix"])
@@ -587,6 +604,8 @@ def scheme_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "weight_form": weight_form,
             "ahp_form": ahp_form,
             "ahp_result": ahp_result,
+            "entropy_result": entropy_result,
+            "entropy_error": entropy_error,
             "caps": caps,
             "rules_text": award_rules_text(scheme.award_rules),
         },
