@@ -1,0 +1,258 @@
+"""Forms of the assessment pages: they parse input; the services decide."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from zhenwu.assessment.choices import IndicatorKind, IndicatorSource, ObjectionAction
+from zhenwu.assessment.models import Indicator
+from zhenwu.orgs.models import Unit
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "class": "form-control"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _control(field: forms.Field, cls: str = "form-control") -> forms.Field:
+    field.widget.attrs.setdefault("class", cls)
+    return field
+
+
+class FindingForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="被考核单位", queryset=Unit.objects.none(), empty_label="请选择村(社区)"
+    )
+    indicator = forms.ModelChoiceField(
+        label="考核细则", queryset=Indicator.objects.none(), empty_label="请选择细则"
+    )
+    count = forms.IntegerField(label="处数", min_value=1, max_value=999, initial=1)
+    found_on = forms.DateField(
+        label="检查日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    note = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = MultipleFileField(label="照片", help_text="可拍照或从相册选择，可多张")
+
+    def __init__(self, *args: Any, units: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]
+        self.fields["indicator"].label_from_instance = lambda i: (  # type: ignore[attr-defined]
+            f"{i.item.name} · {i.name}（{i.get_kind_display()}，每处{i.points_per_finding}分）"
+        )
+        self.fields["found_on"].initial = timezone.localdate()
+        for name, field in self.fields.items():
+            if name != "photos":
+                _control(field, "form-select" if name in ("unit", "indicator") else "form-control")
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.CharField(
+        label="申诉理由", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+    evidence = MultipleFileField(
+        label="证据材料",
+        help_text="照片或 PDF",
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf", "class": "form-control"}),
+    )
+
+
+class RectifyForm(forms.Form):
+    note = forms.CharField(
+        label="整改情况", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    photos = MultipleFileField(label="整改后照片")
+
+
+class VerifyForm(forms.Form):
+    accepted = forms.TypedChoiceField(
+        label="核验结果",
+        choices=[("1", "整改到位，核验通过"), ("0", "未整改到位，退回")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="核验意见", required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+
+
+class DecideForm(forms.Form):
+    action = forms.ChoiceField(
+        label="审核结果",
+        choices=[
+            (ObjectionAction.UPHOLD.value, "申诉成立，撤销扣分"),
+            (ObjectionAction.REJECT.value, "申诉不成立，维持扣分"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="审核意见", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="重新开启原因", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+
+
+class WeightForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=Unit.objects.none(), required=False, empty_label="（按类别统一设定）"
+    )
+    unit_kind = forms.ChoiceField(
+        label="单位类别", choices=[("", "—"), ("village", "村"), ("community", "社区")], required=False
+    )
+    valid_from = forms.DateField(
+        label="起用月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args: Any, units: Any, items: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.item_codes = [i.code for i in items]
+        for item in items:
+            self.fields[f"w_{item.code}"] = forms.DecimalField(
+                label=f"{item.name}权重", min_value=0, max_value=1, decimal_places=4, max_digits=6
+            )
+        for name, field in self.fields.items():
+            _control(field, "form-select" if name in ("unit", "unit_kind") else "form-control")
+
+    def weights(self) -> dict[str, Any]:
+        return {code: self.cleaned_data[f"w_{code}"] for code in self.item_codes}
+
+
+class AhpForm(forms.Form):
+    matrix = forms.CharField(
+        label="判断矩阵(JSON，按项目顺序)",
+        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control font-monospace"}),
+        help_text="1-9 标度，a[i][j] 表示第 i 项相对第 j 项的重要程度，a[j][i] = 1/a[i][j]；可写 1/3 这样的分数",
+    )
+
+    def clean_matrix(self) -> Any:
+        text = self.cleaned_data["matrix"].strip()
+        # allow "1/3" inside the JSON by quoting fractions
+        import re
+
+        quoted = re.sub(r"(?<![\"\d.])(\d+)\s*/\s*(\d+)", r'"\1/\2"', text)
+        try:
+            return json.loads(quoted)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                "不是有效的矩阵，请写成 [[1,3,5],[1/3,1,3],[1/5,1/3,1]] 的形式。"
+            ) from exc
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="检查结果表(xlsx)",
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label="会议名称", max_length=120)
+    held_on = forms.DateField(
+        label="会议日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label="地点", max_length=120, required=False)
+    attendees = forms.CharField(label="参会人员", widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _control(field)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label="决定事项", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    unit = forms.ModelChoiceField(
+        label="交办单位", queryset=Unit.objects.none(), required=False, empty_label="（不交办）"
+    )
+    deadline = forms.DateField(
+        label="完成期限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].widget.attrs["class"] = "form-select"
+
+
+class CompleteForm(forms.Form):
+    note = forms.CharField(
+        label="完成情况", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+
+
+class IndicatorForm(forms.Form):
+    item = forms.ModelChoiceField(label="考核项目", queryset=None, empty_label=None)  # type: ignore[arg-type]
+    code = forms.SlugField(label="细则编码", max_length=40, help_text="字母、数字，如 ljlf")
+    name = forms.CharField(label="细则内容", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=IndicatorKind.choices)
+    source = forms.ChoiceField(label="来源", choices=IndicatorSource.choices)
+    points_per_finding = forms.DecimalField(
+        label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2, initial=1
+    )
+    max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2, initial=10)
+    metric_key = forms.ChoiceField(label="数据指标(系统计算类)", required=False)
+    formula = forms.CharField(
+        label="换算公式(系统计算类)",
+        required=False,
+        initial="[[0.6, 0], [0.95, 5]]",
+        help_text="[[指标值, 得分], ...]，如按期办结率 60% 得 0 分、95% 及以上得 5 分",
+    )
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        from zhenwu.assessment.metrics import metric_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+        self.fields["metric_key"].choices = [("", "—"), *metric_choices()]  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            _control(
+                field, "form-select" if name in ("item", "kind", "source", "metric_key") else "form-control"
+            )
+
+    def clean_formula(self) -> Any:
+        text = self.cleaned_data.get("formula", "").strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError("公式格式应为 [[0.6, 0], [0.95, 5]]。") from exc
+
+
+class IndicatorEditForm(forms.Form):
+    name = forms.CharField(label="细则内容", max_length=200)
+    points_per_finding = forms.DecimalField(label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2)
+    max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _control(field)
