@@ -18,7 +18,7 @@ def staff(cast: Any) -> Any:
     nanzhuang = _unit("NT-NZ", "南庄社区", "community", cast.town)
     return SimpleNamespace(
         inspector=make_user("inspector", unit=cast.department, role="inspector", real_name="督查员"),
-        leader=make_user("leader", unit=cast.town, role="leader", real_name="镇领导"),
+        leader=cast.leader,
         dongtang=dongtang,
         nanzhuang=nanzhuang,
     )

@@ -265,7 +265,7 @@ class TestMonthlyClose:
         # 南庄社区 has no profile for communities: equal weights, full marks, same as nobody else
         assert r["NT-NZ"].total == Decimal("100.00") and r["NT-NZ"].weights["source"].startswith("等权")
         assert [r[c].rank for c in ("NT-YH", "NT-NZ", "NT-LJX", "NT-DT")] == [1, 2, 3, 4]
-        assert "数据源未就绪" in " ".join(month.rules_snapshot["notes"])
+        assert month.rules_snapshot["notes"] == []  # the work-order source answers (no orders: no points)
         dept = month.results.get(category=ResultCategory.DEPARTMENT, unit=cast.department)
         assert dept.total < Decimal("100.00") or dept.total == Decimal("100.00")
 
@@ -365,8 +365,8 @@ class TestComputedIndicators:
         def unit_metrics(*, units: Any, start: date, end: date) -> dict[int, dict[str, float]]:
             calls.append((start, end))
             return {
-                cast.yahe.pk: {"on_time_rate": 0.95, "satisfaction_rate": 0.84},
-                cast.lujiaxiang.pk: {"on_time_rate": 0.775},
+                cast.yahe.pk: {"on_time_close_rate": 0.95, "satisfaction_rate": 0.84},
+                cast.lujiaxiang.pk: {"on_time_close_rate": 0.775},
             }
 
         fake.unit_metrics = unit_metrics  # type: ignore[attr-defined]
@@ -381,10 +381,29 @@ class TestComputedIndicators:
         assert r["NT-DT"].items["cml"]["computed"] == "0.00"  # no orders: nothing, not a guess
         assert month.rules_snapshot["notes"] == []
 
-    def test_without_the_data_source_the_indicator_scores_nothing_and_says_why(
-        self, cast: Any, staff: Any, scheme: Any
-    ) -> None:
+    def test_real_work_orders_feed_the_computed_indicator(self, cast: Any, staff: Any, scheme: Any) -> None:
+        """丫河村 answers its one November order on time: 按期办结率 100% → the full 5 points."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        from zhenwu.workorders.choices import Action, Channel
+        from zhenwu.workorders.services import category_save, workorder_create, workorder_transition
+
+        category = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=3)
+        with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+            order = workorder_create(
+                actor=cast.operator, channel=Channel.PHONE, category=category, description="路灯不亮"
+            )
+            order = workorder_transition(
+                actor=cast.operator, order=order, action=Action.DISPATCH, unit=cast.yahe
+            )
+            order = workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.SIGN)
+            workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.REPLY, note="已修复")
         record(staff, cast.yahe, ind(scheme, "ljlf"))
         month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
-        assert results(month)["NT-YH"].items["cml"]["computed"] == "0.00"
-        assert any("数据源未就绪" in n for n in month.rules_snapshot["notes"])
+        r = results(month)
+        assert r["NT-YH"].items["cml"]["computed"] == "5.00"
+        assert r["NT-LJX"].items["cml"]["computed"] == "0.00"  # no orders: nothing, not a guess
+        assert not any("数据源未就绪" in n for n in month.rules_snapshot["notes"])

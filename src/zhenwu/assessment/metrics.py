@@ -69,9 +69,19 @@ def _workorder_metric(field: str) -> MetricFunc:
     return read
 
 
-register("workorders.on_time_rate", "工单按期办结率")(_workorder_metric("on_time_rate"))
+# Keys of zhenwu.workorders.selectors.unit_metrics (definitions in workorders.selectors.METRIC_DEFINITIONS).
+register("workorders.on_time_rate", "工单按期办结率")(_workorder_metric("on_time_close_rate"))
 register("workorders.satisfaction_rate", "工单满意率")(_workorder_metric("satisfaction_rate"))
-register("workorders.sign_on_time_rate", "工单按时签收率")(_workorder_metric("sign_on_time_rate"))
+register("workorders.sign_on_time_rate", "工单按时签收率")(_workorder_metric("on_time_sign_rate"))
+
+
+@register("hotline.evaluation", "政风热线上线评价（得分/100）")
+def _hotline_evaluation(units: Sequence[Any], start: date, end: date) -> dict[int, float]:
+    """The unit's on-air evaluation for the year of the month (hotline.selectors.unit_evaluation)."""
+    from zhenwu.hotline.selectors import unit_evaluation
+
+    rows = unit_evaluation(year=start.year, units=list(units))
+    return {uid: row["score"] / 100 for uid, row in rows.items() if row.get("score") is not None}
 
 
 def fetch(key: str, units: Sequence[Any], start: date, end: date) -> dict[int, float]:
