@@ -181,7 +181,7 @@ def test_month_page_close_ranking_bulletin_and_public_board(
     f = make_finding(cast, staff, scheme, unit=cast.lujiaxiang)
     leader = login(client, staff.leader)
     page = leader.get(f"/assessment/months/{f.month.pk}/").content.decode()
-    assert "关账预览" in page, page[page.find("<title>"):page.find("</title>")]
+    assert "关账预览" in page, page[page.find("<title>") : page.find("</title>")]
     leader.post(f"/assessment/months/{f.month.pk}/close/")
     page = leader.get(f"/assessment/months/{f.month.pk}/").content.decode()
     assert "红旗奖" in page and "名次规则" in page and "卢家巷村" in page
