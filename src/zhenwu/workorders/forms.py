@@ -212,6 +212,7 @@ class ActionForm(forms.Form):
         label="主办单位",
         queryset=Unit.objects.none(),
         required=False,
+        empty_label="（采用上方选中的建议）",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     assisting = UnitMultipleChoiceField(
