@@ -27,7 +27,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -148,6 +148,20 @@ def public_services() -> list[Category]:
     cats = list(Category.objects.filter(is_active=True).select_related("parent").order_by("sort", "code"))
     parents = {c.parent_id for c in cats if c.parent_id}
     return [c for c in cats if c.pk not in parents and (c.parent is None or c.parent.is_active)]
+
+
+def service_for_code(code: str) -> Category | None:
+    """The active leaf category with this service_code, in one query (the POST path is hot)."""
+    active_children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
+    category = (
+        Category.objects.filter(code=code, is_active=True)
+        .select_related("parent")
+        .annotate(has_children=Exists(active_children))
+        .first()
+    )
+    if category is None or category.has_children or (category.parent and not category.parent.is_active):
+        return None
+    return category
 
 
 def public_orders() -> QuerySet[WorkOrder]:
@@ -299,7 +313,7 @@ def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def service_definition(request: HttpRequest, *, code: str, fmt: str) -> HttpResponse:
     """GET services/{service_code}: the category's extra fields as GeoReport attributes."""
-    category = next((c for c in public_services() if c.code == code), None)
+    category = service_for_code(code)
     if category is None:
         raise Open311Error(404, f"服务编码 service_code“{code[:60]}”不存在或已停用。")
     return render(fmt, definition_data(category), root="service_definition")
@@ -435,7 +449,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = params.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "缺少 service_code（服务编码）。")
-    category = next((c for c in public_services() if c.code == code), None)
+    category = service_for_code(code)
     if category is None:
         raise Open311Error(404, f"服务编码 service_code“{code[:60]}”不存在或已停用。")
     lat, long = params.get("lat", "").strip(), params.get("long", "").strip()
