@@ -126,6 +126,11 @@ def open311_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         if fmt not in FORMATS:
             return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
+        values = [*kwargs.values(), *request.GET.values()]
+        if request.method == "POST":
+            values += list(request.POST.values())
+        if any("\x00" in str(v) for v in values):
+            return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
@@ -337,6 +342,16 @@ def request_detail(request: HttpRequest, *, number: str, fmt: str) -> HttpRespon
     if order is None:
         raise Open311Error(404, f"诉求编号 service_request_id“{number[:40]}”不存在。")
     return render(fmt, [request_data(order, request)], root="service_requests", item="request")
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def request_single(request: HttpRequest, *, number: str, fmt: str) -> HttpResponse:
+    """GET request/{service_request_id} (singular, as the community swagger.json spells it): one object."""
+    order = public_orders().filter(number=number).first()
+    if order is None:
+        raise Open311Error(404, f"诉求编号 service_request_id“{number[:40]}”不存在。")
+    return render(fmt, request_data(order, request), root="request")
 
 
 @open311_view

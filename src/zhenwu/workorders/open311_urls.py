@@ -16,8 +16,9 @@ urlpatterns = [
     re_path(rf"^services/(?P<code>[^/]+)\.{FMT}$", open311.service_definition, name="open311_service"),
     re_path(rf"^requests\.{FMT}$", open311.requests_, name="open311_requests"),
     re_path(rf"^requests/(?P<number>[^/]+)\.{FMT}$", open311.request_detail, name="open311_request"),
-    # The community swagger.json spells the single-request path in the singular.
-    re_path(rf"^request/(?P<number>[^/]+)\.{FMT}$", open311.request_detail, name="open311_request_alias"),
+    # The community swagger.json spells the single-request path in the singular and answers it
+    # with one object instead of the spec's one-element list: served as it describes.
+    re_path(rf"^request/(?P<number>[^/]+)\.{FMT}$", open311.request_single, name="open311_request_single"),
     re_path(rf"^tokens/(?P<token>[^/]+)\.{FMT}$", open311.token_detail, name="open311_token"),
 ]
 
