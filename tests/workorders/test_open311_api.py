@@ -364,6 +364,8 @@ def test_get_requests_filters(client: Client, orders: dict[str, WorkOrder]) -> N
         ("start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z", "90 天"),
         ("start_date=2026-06-01T00:00:00Z&end_date=2026-01-01T00:00:00Z", "不能晚于"),
         ("start_date=yesterday", "W3C"),
+        ("start_date=2026-02-30T00:00:00Z", "W3C"),
+        ("end_date=0001-01-01T00:00:00Z", "1900"),
         ("status=pending", "status"),
         ("page_size=5000", "page_size"),
         ("page=x", "page"),

@@ -366,14 +366,20 @@ def token_detail(request: HttpRequest, *, token: str, fmt: str) -> HttpResponse:
 
 def _parse_when(name: str, raw: str, *, end: bool) -> datetime:
     raw = raw.strip()
-    value = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
-    if value is None:
-        day = parse_date(raw) if len(raw) == 10 else None
-        if day is None:
-            raise Open311Error(400, f"{name} 不是有效的 W3C 日期时间（例：2026-11-28T09:30:00+08:00）。")
-        value = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    bad = Open311Error(400, f"{name} 不是有效的 W3C 日期时间（例：2026-11-28T09:30:00+08:00）。")
+    try:
+        value = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
+        if value is None:
+            day = parse_date(raw) if len(raw) == 10 else None
+            if day is None:
+                raise bad
+            value = datetime.combine(day + timedelta(days=1) if end else day, time.min)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+    except (ValueError, OverflowError):
+        raise bad from None
+    if not 1900 <= value.year <= 2200:
+        raise Open311Error(400, f"{name} 应在 1900 年到 2200 年之间。")
     return value
 
 
