@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 endpoints (mounted at /open311/v2/).
 
 ``staff_urlpatterns`` holds the staff page that registers applications and issues api_keys; it is
-meant to be included by the lead under ``workorders/open311-apps/`` (not under the public API).
+meant to be included by the lead under ``workorders/open311/apps/`` (not under the public API).
 """
 
 from django.urls import path, re_path
@@ -23,8 +23,8 @@ urlpatterns = [
 ]
 
 staff_urlpatterns = [
-    path("workorders/open311-apps/", open311_apps.app_list, name="open311_apps"),
+    path("workorders/open311/apps/", open311_apps.app_list, name="open311_apps"),
     path(
-        "workorders/open311-apps/<int:pk>/<str:action>/", open311_apps.app_action, name="open311_app_action"
+        "workorders/open311/apps/<int:pk>/<str:action>/", open311_apps.app_action, name="open311_app_action"
     ),
 ]
