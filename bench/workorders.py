@@ -310,7 +310,7 @@ def load_orders(n: int, units: dict[str, Any], leaves: list[Any], template: dict
                     log(f"  … {i:,} orders ({time.perf_counter() - t0:.0f} s)")
     log(f"loaded {n:,} orders with COPY in {time.perf_counter() - t0:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE workorders_workorder")
+        cursor.execute("ANALYZE")
 
 
 def build(args: argparse.Namespace) -> dict[str, Any]:
@@ -334,6 +334,13 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_plain_order")
             cursor.execute("CREATE TABLE bench_plain_order (LIKE workorders_workorder INCLUDING ALL)")
+            # Same size as the real table, so both inserts maintain indexes of the same depth.
+            cursor.execute("INSERT INTO bench_plain_order SELECT * FROM workorders_workorder")
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('bench_plain_order', 'id'), "
+                "(SELECT max(id) FROM bench_plain_order))"
+            )
+            cursor.execute("ANALYZE bench_plain_order")
         log(f"built in {time.perf_counter() - t0:.0f} s")
     else:
         log(f"reusing {have:,} generated orders")
@@ -475,8 +482,13 @@ def http_bench(args: argparse.Namespace, leaves: list[str]) -> None:
 # ---------------------------------------------------------------- reads
 
 
-def p95(fn: Callable[[], object], reps: int) -> tuple[float, float]:
+def p95(fn: Callable[[], object], reps: int, budget_ms: float = 2000) -> tuple[float, float]:
+    """Median and p95 of ``reps`` calls; a call slower than ``budget_ms`` is reported once, not repeated."""
+    t = time.perf_counter()
     fn()  # warm
+    first = (time.perf_counter() - t) * 1000
+    if first > budget_ms:
+        return first, first
     times = []
     for _ in range(reps):
         t = time.perf_counter()
@@ -521,6 +533,8 @@ def read_bench(args: argparse.Namespace) -> None:
         worst = max(worst, high)
         log(f"inbox {tab:9s} (counts + first page): p50 {med:6.1f} ms  p95 {high:6.1f} ms")
     med, high = p95(inbox_page(admin, "desk"), reps)
+    if med == high and med > 2000:
+        log("  (one run: over the 2 s budget)")
     worst = max(worst, high)
     log(f"inbox desk (town admin, counts + page):   p50 {med:6.1f} ms  p95 {high:6.1f} ms")
     log(f"inbox worst p95: {worst:.1f} ms  (goal < 150 ms: {'met' if worst < 150 else 'MISSED'})")
@@ -545,7 +559,8 @@ def read_bench(args: argparse.Namespace) -> None:
         med, high = p95(
             lambda u=user, f=filters: page_of(selectors.order_list(user=fresh(u), filters=f)), reps
         )
-        log(f"order_list {label:32s} (count + page): p50 {med:7.1f} ms  p95 {high:7.1f} ms")
+        note = "  (one run: over the 2 s budget)" if med == high and med > 2000 else ""
+        log(f"order_list {label:32s} (count + page): p50 {med:7.1f} ms  p95 {high:7.1f} ms{note}")
 
     today = timezone.localdate()
     first = date(today.year, today.month, 1)

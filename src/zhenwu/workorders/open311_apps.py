@@ -88,8 +88,18 @@ def open311_app_reveal_key(*, actor: Any, app: Open311App) -> str:
 
 
 class AppForm(forms.Form):
-    name = forms.CharField(label="应用名称", max_length=100, help_text="如“随手拍”小程序、某街道网格 App。")
-    contact = forms.CharField(label="联系人及电话", max_length=100, required=False)
+    name = forms.CharField(
+        label="应用名称",
+        max_length=100,
+        help_text="如“随手拍”小程序、某街道网格 App。",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    contact = forms.CharField(
+        label="联系人及电话",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
 
 def _page(request: HttpRequest, form: AppForm, shown: tuple[Open311App, str] | None = None) -> HttpResponse:
