@@ -33,6 +33,20 @@ from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 
+if os.environ.get("BENCH_SEQUENCE_NUMBERS") == "1":
+    # Experiment only (bench --numbers-experiment): order numbers from a PostgreSQL sequence instead
+    # of the gap-free counter row, to measure what that row lock costs concurrent creates.
+    import zhenwu.workorders.services as _services
+
+    def _sequence_number(prefix: str, day: Any, *, width: int = 4) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE SEQUENCE IF NOT EXISTS bench_order_number_seq")
+            cursor.execute("SELECT nextval('bench_order_number_seq')")
+            value = cursor.fetchone()[0]
+        return f"{prefix}-{day:%Y%m%d}-S{value:0{width}d}"
+
+    _services.document_number = _sequence_number  # type: ignore[assignment]
+
 TEMPLATE_FILE = HERE / ".plain_template.json"
 _template: dict[str, Any] | None = None
 

@@ -75,7 +75,13 @@ def _xml_text(value: Any) -> str:
 
 
 # Element names of list items in XML: the GeoReport v2 examples use these singular forms.
-XML_ITEM = {"attributes": "attribute", "values": "value", "errors": "error"}
+XML_ITEM = {
+    "attributes": "attribute",
+    "values": "value",
+    "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
 
 
 def _xml_fill(parent: ET.Element, data: dict[str, Any]) -> None:
@@ -290,20 +296,6 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
             }
         ],
     }
-    if fmt == "xml":
-        top = ET.Element("discovery")
-        for key in ("changeset", "contact", "key_service"):
-            ET.SubElement(top, key).text = str(data[key])
-        endpoints = ET.SubElement(top, "endpoints")
-        for ep in data["endpoints"]:
-            node = ET.SubElement(endpoints, "endpoint")
-            for key in ("specification", "url", "changeset", "type"):
-                ET.SubElement(node, key).text = ep[key]
-            formats = ET.SubElement(node, "formats")
-            for f in ep["formats"]:
-                ET.SubElement(formats, "format").text = f
-        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(top, encoding="utf-8")
-        return HttpResponse(body, content_type=FORMATS["xml"])
     return render(fmt, data, root="discovery")
 
 
