@@ -27,7 +27,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -162,17 +162,18 @@ def public_services() -> list[Category]:
 
 
 def service_for_code(code: str) -> Category | None:
-    """The active leaf category with this service_code, in one query (the POST path is hot)."""
-    active_children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
-    category = (
-        Category.objects.filter(code=code, is_active=True)
-        .select_related("parent")
-        .annotate(has_children=Exists(active_children))
-        .first()
-    )
-    if category is None or category.has_children or (category.parent and not category.parent.is_active):
+    """The active leaf category with this service_code (the POST path is hot: one small query).
+
+    The tree has two levels, so a category with a parent is always a leaf.
+    """
+    found = list(Category.objects.filter(code=code, is_active=True).select_related("parent")[:1])
+    if not found:
         return None
-    return category
+    category = found[0]
+    if category.parent is not None:
+        return category if category.parent.is_active else None
+    has_children = Category.objects.filter(parent_id=category.pk, is_active=True).exists()
+    return None if has_children else category
 
 
 def public_orders() -> QuerySet[WorkOrder]:
@@ -434,7 +435,8 @@ def app_for_key(key: str) -> Open311App | None:
     if not key or len(key) > 200:
         return None
     index = crypto.blind_index(key, kind="open311_key")
-    return Open311App.objects.filter(api_key_index=index, is_active=True).first()
+    found = list(Open311App.objects.filter(api_key_index=index, is_active=True)[:1])
+    return found[0] if found else None
 
 
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
