@@ -1,5 +1,30 @@
-"""Open311 GeoReport v2 endpoints (mounted at /open311/v2/)."""
+"""Open311 GeoReport v2 endpoints (mounted at /open311/v2/).
 
-from django.urls import path  # noqa: F401
+``staff_urlpatterns`` holds the staff page that registers applications and issues api_keys; it is
+meant to be included by the lead under ``workorders/open311/apps/`` (not under the public API).
+"""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from zhenwu.workorders import open311, open311_apps
+
+FMT = r"(?P<fmt>[^/.]+)"
+
+urlpatterns = [
+    re_path(rf"^discovery\.{FMT}$", open311.discovery, name="open311_discovery"),
+    re_path(rf"^services\.{FMT}$", open311.services, name="open311_services"),
+    re_path(rf"^services/(?P<code>[^/]+)\.{FMT}$", open311.service_definition, name="open311_service"),
+    re_path(rf"^requests\.{FMT}$", open311.requests_, name="open311_requests"),
+    re_path(rf"^requests/(?P<number>[^/]+)\.{FMT}$", open311.request_detail, name="open311_request"),
+    # The community swagger.json spells the single-request path in the singular and answers it
+    # with one object instead of the spec's one-element list: served as it describes.
+    re_path(rf"^request/(?P<number>[^/]+)\.{FMT}$", open311.request_single, name="open311_request_single"),
+    re_path(rf"^tokens/(?P<token>[^/]+)\.{FMT}$", open311.token_detail, name="open311_token"),
+]
+
+staff_urlpatterns = [
+    path("workorders/open311/apps/", open311_apps.app_list, name="open311_apps"),
+    path(
+        "workorders/open311/apps/<int:pk>/<str:action>/", open311_apps.app_action, name="open311_app_action"
+    ),
+]

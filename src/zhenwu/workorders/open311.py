@@ -1,0 +1,508 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) over the work-order part.
+
+Every endpoint answers in ``.json`` or ``.xml``. Reads are public and show no personal data of the
+reporter; ``POST requests`` needs the ``api_key`` of an active registered application and creates
+the order through ``services.workorder_create`` (channel Open311). Errors are always a list of
+``{"code": <HTTP status>, "description": <Chinese text>}``.
+
+Mapping of a work order to a GeoReport request:
+
+- ``service_request_id`` = the order number; ``status`` = ``closed`` for 已办结/已并单/不予受理,
+  else ``open``; ``status_notes`` = the Chinese status label;
+- ``agency_responsible`` = the lead unit; ``expected_datetime`` = the handling deadline;
+- ``media_url`` = the first photo; reporter name and phone never leave the server; confidential
+  orders show neither description nor location.
+
+Extensions: ``page`` / ``page_size`` on ``GET requests``; an ``Idempotency-Key`` header (or a
+``client_token`` field) on ``POST requests`` makes a retried submission return the first order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from zhenwu.core import crypto
+from zhenwu.core.errors import DomainError
+from zhenwu.core.models import Attachment
+from zhenwu.workorders.choices import CLOSED_STATES, Channel
+from zhenwu.workorders.models import Category, Open311App, WorkOrder
+from zhenwu.workorders.services import workorder_create
+
+FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+MAX_SPAN = timedelta(days=90)
+MAX_RESULTS = 1000
+FIELD_LABELS = {
+    "lat": "lat（纬度）",
+    "long": "long（经度）",
+    "description": "description（诉求内容）",
+    "phone": "phone（电话）",
+    "reporter_phone": "phone（电话）",
+    "service_code": "service_code（服务编码）",
+    "category": "service_code（服务编码）",
+    "photos": "media（照片）",
+}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _xml_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# Element names of list items in XML: the GeoReport v2 examples use these singular forms.
+XML_ITEM = {
+    "attributes": "attribute",
+    "values": "value",
+    "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+
+
+def _xml_fill(parent: ET.Element, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        node = ET.SubElement(parent, key)
+        if isinstance(value, list):
+            for item in value:
+                child = ET.SubElement(node, XML_ITEM.get(key, "item"))
+                if isinstance(item, dict):
+                    _xml_fill(child, item)
+                else:
+                    child.text = _xml_text(item)
+        elif isinstance(value, dict):
+            _xml_fill(node, value)
+        else:
+            node.text = _xml_text(value)
+
+
+def render(fmt: str, data: Any, *, root: str, item: str = "", status: int = 200) -> HttpResponse:
+    """A list (``item`` elements under ``root``) or a single object (``root`` itself) in json or xml."""
+    if fmt == "xml":
+        top = ET.Element(root)
+        if isinstance(data, list):
+            for entry in data:
+                _xml_fill(ET.SubElement(top, item), entry)
+        else:
+            _xml_fill(top, data)
+        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
+            top, encoding="utf-8", xml_declaration=False
+        )
+        return HttpResponse(body, content_type=FORMATS["xml"], status=status)
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type=FORMATS["json"], status=status)
+
+
+def error_response(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(
+        fmt if fmt in FORMATS else "json",
+        [{"code": status, "description": description}],
+        root="errors",
+        item="error",
+        status=status,
+    )
+
+
+def open311_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Check the format suffix and turn Open311Error into the spec's error list."""
+
+    def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+        if fmt not in FORMATS:
+            return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
+        values = [*kwargs.values(), *request.GET.values()]
+        if request.method == "POST":
+            values += list(request.POST.values())
+        if any("\x00" in str(v) for v in values):
+            return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as exc:
+            return error_response(fmt, exc.status, exc.description)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return csrf_exempt(wrapped)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+# ---------------------------------------------------------------- public reads
+
+
+def public_services() -> list[Category]:
+    """Active leaf categories (a root with active children is a group, not a service)."""
+    cats = list(Category.objects.filter(is_active=True).select_related("parent").order_by("sort", "code"))
+    parents = {c.parent_id for c in cats if c.parent_id}
+    return [c for c in cats if c.pk not in parents and (c.parent is None or c.parent.is_active)]
+
+
+def service_for_code(code: str) -> Category | None:
+    """The active leaf category with this service_code (the POST path is hot: one small query).
+
+    The tree has two levels, so a category with a parent is always a leaf.
+    """
+    found = list(Category.objects.filter(code=code, is_active=True).select_related("parent")[:1])
+    if not found:
+        return None
+    category = found[0]
+    if category.parent is not None:
+        return category if category.parent.is_active else None
+    has_children = Category.objects.filter(parent_id=category.pk, is_active=True).exists()
+    return None if has_children else category
+
+
+def public_orders() -> QuerySet[WorkOrder]:
+    """What anyone may read through Open311: every order, with only public columns loaded."""
+    return (
+        WorkOrder.objects.select_related("category", "lead_unit")
+        .only(
+            "id",
+            "number",
+            "status",
+            "description",
+            "address",
+            "lat",
+            "long",
+            "deadline",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "confidential",
+            "category__code",
+            "category__name",
+            "category__time_limit_days",
+            "lead_unit__name",
+        )
+        .prefetch_related(Prefetch("photos", queryset=Attachment.objects.only("id", "file").order_by("id")))
+    )
+
+
+def service_data(category: Category) -> dict[str, Any]:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or category.name,
+        "metadata": bool(category.extra_fields),
+        "type": "realtime",
+        "keywords": ",".join(category.keywords.split()),
+        "group": category.parent.name if category.parent_id and category.parent else category.name,
+    }
+
+
+DATATYPE_HELP = {
+    "string": "一行文字",
+    "number": "数字",
+    "datetime": "日期时间，如 2026-11-28T09:30:00+08:00",
+    "text": "多行文字",
+    "singlevaluelist": "从选项中选一个，提交选项的 key",
+    "multivaluelist": "从选项中选一个或多个，每个 key 提交一次 attribute[编码][]",
+}
+
+
+def definition_data(category: Category) -> dict[str, Any]:
+    attributes = []
+    for order, f in enumerate(category.extra_fields, 1):
+        attributes.append(
+            {
+                "variable": True,
+                "code": f["code"],
+                "datatype": f["datatype"],
+                "required": bool(f.get("required")),
+                "datatype_description": DATATYPE_HELP.get(f["datatype"]),
+                "order": order,
+                "description": f.get("description") or f.get("label") or f["code"],
+                "values": [{"key": v["key"], "name": v["name"]} for v in f.get("values", [])],
+            }
+        )
+    return {"service_code": category.code, "attributes": attributes}
+
+
+def service_notice(order: WorkOrder) -> str | None:
+    if order.status in CLOSED_STATES:
+        return None
+    if order.category_id and order.category is not None:
+        return f"已登记，按规定在 {order.category.time_limit_days} 个工作日内办结。"
+    return "已登记，将尽快办理。"
+
+
+def request_data(order: WorkOrder, request: HttpRequest) -> dict[str, Any]:
+    hidden = order.confidential
+    photos = [] if hidden else list(order.photos.all())
+    closed = order.status in CLOSED_STATES
+    return {
+        "service_request_id": order.number,
+        "status": "closed" if closed else "open",
+        "status_notes": order.get_status_display(),
+        "service_name": order.category.name if order.category_id and order.category else None,
+        "service_code": order.category.code if order.category_id and order.category else "",
+        "description": None if hidden else order.description,
+        "agency_responsible": order.lead_unit.name if order.lead_unit_id and order.lead_unit else None,
+        "service_notice": service_notice(order),
+        "requested_datetime": _iso(order.created_at),
+        "updated_datetime": _iso(order.closed_at if closed and order.closed_at else order.updated_at),
+        "expected_datetime": _iso(order.deadline),
+        "address": None if hidden or not order.address else order.address,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None if hidden or order.lat is None else float(order.lat),
+        "long": None if hidden or order.long is None else float(order.long),
+        "media_url": request.build_absolute_uri(photos[0].file.url) if photos else None,
+    }
+
+
+# ---------------------------------------------------------------- views
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """GET discovery: where this endpoint lives and what it speaks."""
+    base = request.build_absolute_uri("/open311/v2/")
+    data = {
+        "changeset": "2026-11-28T00:00:00+08:00",
+        "contact": "牛塘镇人民政府 政务服务热线（示例联系方式）",
+        "key_service": "api_key 由镇政务服务中心发放：登录镇务后台“Open311应用”页面登记应用即可获得。",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-28T00:00:00+08:00",
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+    return render(fmt, data, root="discovery")
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """GET services: the active leaf categories."""
+    return render(fmt, [service_data(c) for c in public_services()], root="services", item="service")
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def service_definition(request: HttpRequest, *, code: str, fmt: str) -> HttpResponse:
+    """GET services/{service_code}: the category's extra fields as GeoReport attributes."""
+    category = service_for_code(code)
+    if category is None:
+        raise Open311Error(404, f"服务编码 service_code“{code[:60]}”不存在或已停用。")
+    return render(fmt, definition_data(category), root="service_definition")
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def requests_(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """GET requests: search; POST requests: submit a new request (api_key required)."""
+    if request.method == "POST":
+        return _create(request, fmt)
+    orders = _search(request)
+    return render(fmt, [request_data(o, request) for o in orders], root="service_requests", item="request")
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def request_detail(request: HttpRequest, *, number: str, fmt: str) -> HttpResponse:
+    """GET requests/{service_request_id}: a list holding the one request (as the spec's examples)."""
+    order = public_orders().filter(number=number).first()
+    if order is None:
+        raise Open311Error(404, f"诉求编号 service_request_id“{number[:40]}”不存在。")
+    return render(fmt, [request_data(order, request)], root="service_requests", item="request")
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def request_single(request: HttpRequest, *, number: str, fmt: str) -> HttpResponse:
+    """GET request/{service_request_id} (singular, as the community swagger.json spells it): one object."""
+    order = public_orders().filter(number=number).first()
+    if order is None:
+        raise Open311Error(404, f"诉求编号 service_request_id“{number[:40]}”不存在。")
+    return render(fmt, request_data(order, request), root="request")
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def token_detail(request: HttpRequest, *, token: str, fmt: str) -> HttpResponse:
+    """GET tokens/{token}: this server never issues tokens (POST returns service_request_id at once)."""
+    raise Open311Error(404, "本平台提交后直接返回 service_request_id，不发放 token；该 token 不存在。")
+
+
+# ---------------------------------------------------------------- search
+
+
+def _parse_when(name: str, raw: str, *, end: bool) -> datetime:
+    raw = raw.strip()
+    bad = Open311Error(400, f"{name} 不是有效的 W3C 日期时间（例：2026-11-28T09:30:00+08:00）。")
+    try:
+        value = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
+        if value is None:
+            day = parse_date(raw) if len(raw) == 10 else None
+            if day is None:
+                raise bad
+            value = datetime.combine(day + timedelta(days=1) if end else day, time.min)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+    except (ValueError, OverflowError):
+        raise bad from None
+    if not 1900 <= value.year <= 2200:
+        raise Open311Error(400, f"{name} 应在 1900 年到 2200 年之间。")
+    return value
+
+
+def _int_param(request: HttpRequest, name: str, default: int, *, low: int, high: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Open311Error(400, f"{name} 必须是整数。") from None
+    if not low <= value <= high:
+        raise Open311Error(400, f"{name} 应在 {low} 到 {high} 之间。")
+    return value
+
+
+def _search(request: HttpRequest) -> list[WorkOrder]:
+    params = request.GET
+    page = _int_param(request, "page", 1, low=1, high=100000)
+    size = _int_param(request, "page_size", MAX_RESULTS, low=1, high=MAX_RESULTS)
+    qs = public_orders()
+    ids = [x.strip() for x in params.get("service_request_id", "").split(",") if x.strip()]
+    if ids:  # "This overrides all other arguments."
+        return list(qs.filter(number__in=ids[:MAX_RESULTS]).order_by("-created_at", "-id"))
+    start_raw, end_raw = params.get("start_date", ""), params.get("end_date", "")
+    now = timezone.now()
+    end = _parse_when("end_date", end_raw, end=True) if end_raw else None
+    start = _parse_when("start_date", start_raw, end=False) if start_raw else None
+    if start and end:
+        if start > end:
+            raise Open311Error(400, "start_date 不能晚于 end_date。")
+        if end - start > MAX_SPAN:
+            raise Open311Error(400, "start_date 与 end_date 的跨度不能超过 90 天。")
+    elif start:
+        end = start + MAX_SPAN
+    elif end:
+        start = end - MAX_SPAN
+    else:
+        end, start = now, now - MAX_SPAN
+    qs = qs.filter(created_at__gte=start, created_at__lte=end)
+    codes = [x.strip() for x in params.get("service_code", "").split(",") if x.strip()]
+    if codes:
+        qs = qs.filter(category__code__in=codes)
+    wanted = {x.strip().lower() for x in params.get("status", "").split(",") if x.strip()}
+    if wanted - {"open", "closed"}:
+        raise Open311Error(400, "status 只能是 open、closed 或二者以逗号分隔。")
+    if wanted == {"open"}:
+        qs = qs.exclude(status__in=CLOSED_STATES)
+    elif wanted == {"closed"}:
+        qs = qs.filter(status__in=CLOSED_STATES)
+    offset = (page - 1) * size
+    return list(qs.order_by("-created_at", "-id")[offset : offset + size])
+
+
+# ---------------------------------------------------------------- create
+
+
+def app_for_key(key: str) -> Open311App | None:
+    key = key.strip()
+    if not key or len(key) > 200:
+        return None
+    index = crypto.blind_index(key, kind="open311_key")
+    found = list(Open311App.objects.filter(api_key_index=index, is_active=True)[:1])
+    return found[0] if found else None
+
+
+_ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+
+
+def _attributes(params: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in params:
+        m = _ATTRIBUTE.match(name)
+        if not m:
+            continue
+        values = params.getlist(name)
+        out[m.group(1)] = values if m.group(2) or len(values) > 1 else values[0]
+    return out
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    # The spec posts form fields; the community swagger puts them in the query string. Accept both.
+    params = request.GET.copy()
+    for name in request.POST:
+        params.setlist(name, request.POST.getlist(name))
+    app = app_for_key(params.get("api_key", ""))
+    if app is None:
+        raise Open311Error(403, "api_key 缺失或无效：请使用镇政务服务中心发放的应用密钥。")
+    code = params.get("service_code", "").strip()
+    if not code:
+        raise Open311Error(400, "缺少 service_code（服务编码）。")
+    category = service_for_code(code)
+    if category is None:
+        raise Open311Error(404, f"服务编码 service_code“{code[:60]}”不存在或已停用。")
+    lat, long = params.get("lat", "").strip(), params.get("long", "").strip()
+    address = params.get("address_string", "").strip()
+    address_id = params.get("address_id", "").strip()
+    if not ((lat and long) or address or address_id):
+        raise Open311Error(400, "请提供位置：lat 和 long（WGS84 经纬度），或 address_string，或 address_id。")
+    if address_id and not address:
+        address = f"地址编号 {address_id[:60]}"
+    description = params.get("description", "")
+    if not description.strip():
+        description = f"（通过 Open311 应用“{app.name}”提交的{category.name}诉求，未填写描述）"
+    name = (params.get("last_name", "").strip() + params.get("first_name", "").strip())[:50]
+    token_source = request.headers.get("Idempotency-Key", "") or params.get("client_token", "")
+    client_token = ""
+    if token_source.strip():
+        digest = hashlib.sha256(f"{app.pk}:{token_source.strip()}".encode()).hexdigest()
+        client_token = f"o311-{digest[:40]}"
+    try:
+        order = workorder_create(
+            actor=None,
+            channel=Channel.OPEN311,
+            category=category,
+            description=description,
+            reporter_name=name,
+            reporter_phone=params.get("phone", ""),
+            address=address,
+            lat=lat or None,
+            long=long or None,
+            extra=_attributes(params),
+            client_token=client_token,
+            open311_app=app,
+        )
+    except DomainError as exc:
+        label = FIELD_LABELS.get(exc.field or "", f"attribute[{exc.field}]" if exc.field else "")
+        raise Open311Error(400, f"{label}：{exc.message}" if label else exc.message) from None
+    notice = f"诉求已登记，编号 {order.number}。可用 GET requests/{order.number}.{fmt} 查询办理进度。"
+    if getattr(order, "duplicate_submission", False):
+        notice = f"该提交已处理过（同一 Idempotency-Key），编号 {order.number}。"
+    data = [{"service_request_id": order.number, "service_notice": notice, "account_id": None}]
+    return render(fmt, data, root="service_requests", item="request")
