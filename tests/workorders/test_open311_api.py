@@ -426,7 +426,9 @@ def test_media_url_is_the_first_photo(client: Client, orders: dict[str, WorkOrde
     orders["noise"].photos.add(photo)
     body = as_json(client.get(f"{BASE}/requests/{orders['noise'].number}.json"))
     conforms(body, "requests.json")
-    assert body[0]["media_url"].startswith("http://testserver/media/attachments/")
+    assert body[0]["media_url"] == f"http://testserver/public/photos/{photo.pk}/"
+    served = client.get(body[0]["media_url"])
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"\xff\xd8\xff")
 
 
 def test_reads_are_public_and_post_needs_no_session(client: Client, orders: dict[str, WorkOrder]) -> None:
@@ -434,3 +436,16 @@ def test_reads_are_public_and_post_needs_no_session(client: Client, orders: dict
     anonymous = Client()
     assert anonymous.get(f"{BASE}/requests.json").status_code == 200
     assert anonymous.get(f"{BASE}/services.json").status_code == 200
+
+
+def test_orders_taken_by_phone_or_on_air_are_not_published(
+    client: Client, orders: dict[str, WorkOrder], cast: Any, cats: dict[str, Any]
+) -> None:
+    from zhenwu.workorders.services import workorder_create
+
+    internal = workorder_create(
+        actor=cast.operator, channel="on_air", category=cats["light"], description="直播中反映的问题"
+    )
+    assert as_json(client.get(f"{BASE}/requests/{internal.number}.json"), 404)
+    listed = {r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json"))}
+    assert internal.number not in listed and orders["light"].number in listed

@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -86,8 +86,10 @@ def open311_data(cats: dict[str, Any], cast: Any) -> Any:
     assert first.pk
     # The WSGI app runs in this thread inside the test's transaction: keep Django from closing
     # that connection at the end of each request (what django.test.Client does as well).
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
@@ -117,6 +119,7 @@ def test_the_adapted_swagger_still_describes_the_same_api() -> None:
 def test_schemathesis_reaches_the_create_path(cats: dict[str, Any], cast: Any) -> None:
     """A sanity check of the harness: a conforming POST case really creates an order."""
     Open311App.objects.create(name="schemathesis", api_key=KEY)
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         operation = schema["/requests.{response_format}"]["POST"]
@@ -133,6 +136,7 @@ def test_schemathesis_reaches_the_create_path(cats: dict[str, Any], cast: Any) -
         response = case.call()
         case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     assert response.status_code == 200
     number = response.json()[0]["service_request_id"]

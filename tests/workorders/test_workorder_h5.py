@@ -127,3 +127,23 @@ def test_rating_with_a_wrong_code_changes_nothing(client: Any, cast: Any, cats: 
     )
     assert "编号或查询码不正确" in response.content.decode()
     assert WorkOrder.objects.get(number=number).satisfaction == ""
+
+
+def test_photos_are_served_to_staff_in_scope_and_publicly_only_for_public_orders(
+    client: Any, cast: Any, cats: dict[str, Any], media: Any
+) -> None:
+    from zhenwu.core.testing import login
+
+    photo = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
+    number, _ = submit(client, form(cats, photos=[photo]))
+    order = WorkOrder.objects.get(number=number)
+    workorder_transition(actor=cast.operator, order=order, action=Action.DISPATCH, unit=cast.yahe)
+    pk = order.photos.get().pk
+    public = client.get(reverse("workorders:public_photo", args=[pk]))
+    assert public.status_code == 200 and b"".join(public.streaming_content) == PNG
+    staff_url = reverse("workorders:photo", args=[number, pk])
+    assert login(client, cast.yahe_cadre).get(staff_url).status_code == 200
+    assert login(client, cast.ljx_cadre).get(staff_url).status_code == 404
+    WorkOrder.objects.filter(pk=order.pk).update(confidential=True)
+    client.logout()
+    assert client.get(reverse("workorders:public_photo", args=[pk])).status_code == 404

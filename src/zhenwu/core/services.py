@@ -117,16 +117,23 @@ def next_number(key: str, day: date) -> int:
 
     The UPDATE takes a row lock on one narrow (key, day) row only, held until the caller commits.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("next_number must run inside transaction.atomic()")
-    updated = NumberSequence.objects.filter(key=key, day=day).update(last_value=F("last_value") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(key=key, day=day, last_value=1)
-            return 1
-        except IntegrityError:
-            NumberSequence.objects.filter(key=key, day=day).update(last_value=F("last_value") + 1)
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    # One statement on the hot path: increment and read back (PostgreSQL and SQLite >= 3.35 both RETURN).
+    sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE key = %s AND day = %s RETURNING last_value"  # noqa: S608 - table name from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, day])
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    try:
+        with transaction.atomic():
+            NumberSequence.objects.create(key=key, day=day, last_value=1)
+        return 1
+    except IntegrityError:
+        NumberSequence.objects.filter(key=key, day=day).update(last_value=F("last_value") + 1)
     return int(NumberSequence.objects.values_list("last_value", flat=True).get(key=key, day=day))
 
 

@@ -25,6 +25,7 @@ def section(user: Any) -> NavSection | None:
         s.items.append(NavItem("办理指标", reverse("workorders:metrics"), "chart"))
     if user_has_capability(user, Cap.MANAGE):
         s.items.append(NavItem("诉求分类", reverse("workorders:categories"), "tags"))
+        s.items.append(NavItem("Open311应用", reverse("workorders:open311_apps"), "plug"))
     return s
 
 

@@ -29,6 +29,7 @@ from xml.etree import ElementTree as ET
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -176,10 +177,16 @@ def service_for_code(code: str) -> Category | None:
     return None if has_children else category
 
 
+# Orders raised by citizens through a public channel are public (FixMyStreet-style); calls to the
+# operator, on-air questions, SMS imports and inspectors' findings stay internal.
+PUBLIC_CHANNELS = (Channel.H5, Channel.WEB, Channel.OPEN311)
+
+
 def public_orders() -> QuerySet[WorkOrder]:
-    """What anyone may read through Open311: every order, with only public columns loaded."""
+    """What anyone may read through Open311: orders from public channels, only public columns loaded."""
     return (
-        WorkOrder.objects.select_related("category", "lead_unit")
+        WorkOrder.objects.filter(channel__in=PUBLIC_CHANNELS)
+        .select_related("category", "lead_unit")
         .only(
             "id",
             "number",
@@ -271,7 +278,9 @@ def request_data(order: WorkOrder, request: HttpRequest) -> dict[str, Any]:
         "zipcode": None,
         "lat": None if hidden or order.lat is None else float(order.lat),
         "long": None if hidden or order.long is None else float(order.long),
-        "media_url": request.build_absolute_uri(photos[0].file.url) if photos else None,
+        "media_url": request.build_absolute_uri(reverse("workorders:public_photo", args=[photos[0].pk]))
+        if photos
+        else None,
     }
 
 

@@ -171,3 +171,19 @@ def rate(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "感谢您的评价，该诉求已办结。")
     return _order_page(request, order, code)
+
+
+PUBLIC_PHOTO_CHANNELS = (Channel.H5, Channel.WEB, Channel.OPEN311)
+
+
+def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Photos of publicly reported, non-confidential orders (Open311 media_url); nothing else."""
+    from django.http import FileResponse, Http404
+
+    from zhenwu.core.models import Attachment
+
+    public = WorkOrder.objects.filter(channel__in=PUBLIC_PHOTO_CHANNELS, confidential=False, photos=pk)
+    attachment = Attachment.objects.filter(pk=pk).first() if public.exists() else None
+    if attachment is None:
+        raise Http404("照片不存在。")
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)

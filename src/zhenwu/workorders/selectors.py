@@ -28,12 +28,27 @@ INBOX_TABS: list[tuple[str, str]] = [
 
 
 def visible_orders(*, user: Any) -> QuerySet[WorkOrder]:
-    """Orders whose lead unit lies in the person's scope, plus those they assist or reported."""
-    own = WorkOrder.objects.visible_to(user)
-    assisting = Unit.objects.visible_to(user).values("pk")
-    if own.query is WorkOrder.objects.all().query:
-        return own
-    return WorkOrder.objects.filter(Q(pk__in=own.values("pk")) | Q(assisting_units__in=assisting)).distinct()
+    """Orders whose lead unit lies in the person's scope, plus those their units assist or they reported.
+
+    Town-wide scope is the plain table (no join, no DISTINCT); for a unit-scoped person the unit ids
+    and assisted order ids are fetched first, so the list stays one indexed filter at 1,000,000 rows.
+    """
+    from zhenwu.orgs.scope import scope_q
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return WorkOrder.objects.none()
+    if scope_q(WorkOrder, user) is None:
+        return WorkOrder.objects.all()
+    unit_ids = list(Unit.objects.visible_to(user).values_list("pk", flat=True))
+    assisted = list(
+        WorkOrder.assisting_units.through.objects.filter(unit_id__in=unit_ids).values_list(
+            "workorder_id", flat=True
+        )[:5000]
+    )
+    q = Q(lead_unit_id__in=unit_ids) | Q(reporter_user_id=user.pk)
+    if assisted:
+        q |= Q(pk__in=assisted)
+    return WorkOrder.objects.filter(q)
 
 
 def order_get(*, user: Any, number: str) -> WorkOrder:

@@ -307,16 +307,19 @@ def workorder_create(
     )
     code = _new_query_code()
     order.query_code_hash = query_code_digest(order.number, code)
-    try:
-        with transaction.atomic():
-            order.save()
-    except IntegrityError:
-        if token and WorkOrder.objects.filter(client_token=token).exists():
+    if not token:
+        order.save()
+    else:
+        try:
+            with transaction.atomic():  # a savepoint only when a concurrent twin may race us
+                order.save()
+        except IntegrityError:
+            if not WorkOrder.objects.filter(client_token=token).exists():
+                raise
             existing = WorkOrder.objects.get(client_token=token)
             existing.query_code = ""  # type: ignore[attr-defined]
             existing.duplicate_submission = True  # type: ignore[attr-defined]
             return existing
-        raise
     for upload in photos:
         order.photos.add(
             attachment_create(

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from zhenwu.workorders import public_views, views
+from zhenwu.workorders import open311_urls, public_views, views
 
 app_name = "workorders"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("workorders/<str:number>/", views.detail, name="detail"),
     path("workorders/<str:number>/act/<str:action>/", views.act, name="act"),
     path("workorders/<str:number>/reveal/", views.reveal_reporter, name="reveal"),
+    path("workorders/<str:number>/photos/<int:pk>/", views.photo, name="photo"),
+    path("public/photos/<int:pk>/", public_views.public_photo, name="public_photo"),
+    *open311_urls.staff_urlpatterns,
     path("open311/v2/", include("zhenwu.workorders.open311_urls")),
     path("public/h5/", public_views.submit, name="h5_submit"),
     path("public/h5/done/", public_views.done, name="h5_done"),

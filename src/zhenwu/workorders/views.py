@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
 from zhenwu.core.exports import Column, xlsx_response
+from zhenwu.core.models import Attachment
 from zhenwu.core.pii import mask_name, mask_phone
 from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.orgs.models import Unit
@@ -536,3 +537,18 @@ def reveal_reporter(request: HttpRequest, number: str) -> HttpResponse:
         else "workorders/reporter_revealed.html"
     )
     return render(request, template, {"order": order})
+
+
+@login_required
+def photo(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """A photo of an order or of one of its timeline events, for staff who can see the order."""
+    from django.http import FileResponse, Http404
+
+    order = selectors.order_get(user=request.user, number=number)
+    attachment = (
+        order.photos.filter(pk=pk).first()
+        or Attachment.objects.filter(pk=pk, pk__in=order.events.values("photos")).first()
+    )
+    if attachment is None:
+        raise Http404("照片不存在。")
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
