@@ -313,6 +313,12 @@ def load_orders(n: int, units: dict[str, Any], leaves: list[Any], template: dict
         cursor.execute("ANALYZE")
 
 
+def write_plain_template(template: dict[str, Any]) -> None:
+    """The row the plain-insert baseline view inserts (read by bench/workorders_app.py)."""
+    plain = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in template.items()}
+    (HERE / ".plain_template.json").write_text(json.dumps(plain, default=str))
+
+
 def build(args: argparse.Namespace) -> dict[str, Any]:
     from zhenwu.core.testing import make_user
     from zhenwu.orgs.models import Unit
@@ -329,8 +335,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         village = Unit.objects.get(code="BV1")
         make_user("bench_cadre", unit=village, role="village_cadre")
         make_user("bench_admin", unit=units["town"], role="town_admin")
-        plain = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in template.items()}
-        (HERE / ".plain_template.json").write_text(json.dumps(plain, default=str))
+        write_plain_template(template)
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_plain_order")
             cursor.execute("CREATE TABLE bench_plain_order (LIKE workorders_workorder INCLUDING ALL)")
@@ -345,6 +350,8 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     else:
         log(f"reusing {have:,} generated orders")
     leaves = [c for c in Category.objects.filter(is_active=True) if not c.children.exists()]
+    if not (HERE / ".plain_template.json").exists():
+        write_plain_template(template_row(leaves[0]))
     return {"leaves": [c.code for c in leaves]}
 
 

@@ -17,9 +17,11 @@ def _fresh_caches() -> Any:
     from django.core.cache import cache
 
     import zhenwu.core.selectors as core_selectors
+    from zhenwu.workorders.open311 import forget_hot
 
     cache.clear()
     core_selectors._cached = None
+    forget_hot()
     yield
     cache.clear()
     core_selectors._cached = None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time as clock
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -162,11 +163,36 @@ def public_services() -> list[Category]:
     return [c for c in cats if c.pk not in parents and (c.parent is None or c.parent.is_active)]
 
 
-def service_for_code(code: str) -> Category | None:
-    """The active leaf category with this service_code (the POST path is hot: one small query).
+# The POST path is hot and categories and applications change rarely: each process keeps what it
+# looked up for a few seconds (a disabled key stops working within HOT_CACHE_SECONDS everywhere).
+HOT_CACHE_SECONDS = 10.0
+_hot: dict[tuple[str, str], tuple[float, Any]] = {}
 
-    The tree has two levels, so a category with a parent is always a leaf.
-    """
+
+def _cached(kind: str, key: str, load: Any) -> Any:
+    now = clock.monotonic()
+    hit = _hot.get((kind, key))
+    if hit is not None and now - hit[0] < HOT_CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    if len(_hot) > 1000:
+        _hot.clear()
+    _hot[(kind, key)] = (now, value)
+    return value
+
+
+def forget_hot() -> None:
+    """Drop this process's cached lookups (called when a category or an application changes)."""
+    _hot.clear()
+
+
+def service_for_code(code: str) -> Category | None:
+    """The active leaf category with this service_code (cached briefly per process)."""
+    return _cached("service", code, lambda: _service_for_code(code))  # type: ignore[no-any-return]
+
+
+def _service_for_code(code: str) -> Category | None:
+    """The tree has two levels, so a category with a parent is always a leaf."""
     found = list(Category.objects.filter(code=code, is_active=True).select_related("parent")[:1])
     if not found:
         return None
@@ -444,6 +470,10 @@ def app_for_key(key: str) -> Open311App | None:
     if not key or len(key) > 200:
         return None
     index = crypto.blind_index(key, kind="open311_key")
+    return _cached("app", index, lambda: _app_for_index(index))  # type: ignore[no-any-return]
+
+
+def _app_for_index(index: str) -> Open311App | None:
     found = list(Open311App.objects.filter(api_key_index=index, is_active=True)[:1])
     return found[0] if found else None
 

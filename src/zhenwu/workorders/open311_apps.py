@@ -22,6 +22,7 @@ from zhenwu.core.web import capability_required, form_error
 from zhenwu.orgs.scope import user_has_capability
 from zhenwu.workorders.capabilities import Cap
 from zhenwu.workorders.models import Open311App
+from zhenwu.workorders.open311 import forget_hot
 
 # ---------------------------------------------------------------- services
 
@@ -57,6 +58,8 @@ def open311_app_set_active(*, actor: Any, app: Open311App, active: bool) -> Open
     before = {"is_active": app.is_active}
     app.is_active = active
     app.save(update_fields=["is_active", "updated_at"])
+    forget_hot()
+    transaction.on_commit(forget_hot)
     audit_record(
         actor=actor,
         action="workorders.open311_app_enable" if active else "workorders.open311_app_disable",
@@ -73,6 +76,8 @@ def open311_app_regenerate_key(*, actor: Any, app: Open311App) -> Open311App:
     _check(actor)
     app.api_key = _new_key()
     app.save()
+    forget_hot()
+    transaction.on_commit(forget_hot)
     audit_record(actor=actor, action="workorders.open311_app_regenerate_key", obj=app)
     return app
 

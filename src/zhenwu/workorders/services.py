@@ -140,6 +140,10 @@ def category_save(
     category.sort = sort
     category.is_sample = is_sample
     category.save()
+    from zhenwu.workorders.open311 import forget_hot
+
+    transaction.on_commit(forget_hot)
+    forget_hot()
     audit_record(
         actor=actor,
         action="workorders.category_save",
