@@ -117,6 +117,12 @@ def test_reminders_are_queued_n_working_days_before_and_sent_once(hl):
     assert services.reminders_dispatch() == 0
     log.refresh_from_db()
     assert log.status == ReminderStatus.SENT and log.sent_at is not None
+    # Delivered through the notification outbox: a notice to the unit (and an SMS when a phone is on file).
+    from zhenwu.core.models import Notification
+
+    notices = Notification.objects.filter(object_type="hotline.reminderlog", object_id=str(log.pk))
+    assert notices.filter(channel="inbox", recipient_unit=near.unit).count() == 1
+    assert notices.filter(channel="sms").count() == (1 if near.contact_phone else 0)
 
 
 def test_the_beat_task_runs_queue_and_dispatch(hl):

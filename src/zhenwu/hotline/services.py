@@ -304,14 +304,29 @@ def reminders_queue(*, today: date | None = None) -> int:
 
 
 def reminders_dispatch() -> int:
-    """Hand queued reminders to the notification channel and mark them sent (the outbox relay)."""
+    """Hand queued reminders to the notification outbox (core.notify) and mark them sent.
+
+    The unit gets a workbench notice; the contact person an SMS when a phone is on file.
+    """
+    from zhenwu.core.notify import notify
+
     sent = 0
-    for log in ReminderLog.objects.filter(status=ReminderStatus.QUEUED).select_related("slot"):
+    for log in ReminderLog.objects.filter(status=ReminderStatus.QUEUED).select_related("slot", "slot__unit"):
         with transaction.atomic():
             updated = ReminderLog.objects.filter(pk=log.pk, status=ReminderStatus.QUEUED).update(
                 status=ReminderStatus.SENT, sent_at=timezone.now()
             )
             if updated:
+                subject = f"政风热线上线提醒：{log.slot.date:%m月%d日}"
+                notify(channel="inbox", unit=log.slot.unit, subject=subject, body=log.message, obj=log)
+                if log.slot.contact_phone:
+                    notify(
+                        channel="sms",
+                        phone=log.slot.contact_phone,
+                        subject=subject,
+                        body=log.message,
+                        obj=log,
+                    )
                 audit_record(actor=None, action="hotline.reminder_send", obj=log, message=log.recipient)
                 sent += 1
     return sent
