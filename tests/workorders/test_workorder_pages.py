@@ -185,3 +185,13 @@ def test_revealing_the_reporter_is_a_permission_and_audited(
         )
     )
     assert sorted(actions) == ["denied", "success"]
+
+
+def test_a_new_order_reaches_the_units_workbench_as_a_notice(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    order = dispatched(cast, cats, cast.yahe)
+    html = login(client, cast.yahe_cadre).get(reverse("dashboard:home")).content.decode()
+    assert f"新工单 {order.number}" in html and "请于" in html
+    other = login(client, cast.ljx_cadre).get(reverse("dashboard:home")).content.decode()
+    assert order.number not in other

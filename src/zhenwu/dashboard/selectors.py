@@ -138,3 +138,20 @@ def todo_cards(*, user: Any) -> list[dict[str, Any]]:
         if hasattr(module, "todo_cards"):
             cards.extend(module.todo_cards(user))
     return cards
+
+
+def notices(*, user: Any, limit: int = 8) -> list[Any]:
+    """Workbench notices (outbox channel "inbox") for the person or the units they belong to."""
+    from zhenwu.core.models import Notification
+
+    unit_ids = list(
+        Membership.objects.filter(user=user, is_active=True, unit__is_active=True).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return list(
+        Notification.objects.filter(channel="inbox")
+        .filter(Q(recipient_user=user) | Q(recipient_unit_id__in=unit_ids))
+        .select_related("recipient_unit")
+        .order_by("-created_at")[:limit]
+    )
