@@ -200,7 +200,7 @@ def test_double_submission_with_the_same_token_makes_one_order(cast: Any, cats: 
         ({"lat": "91", "long": "120"}, "lat", "纬度超出范围"),
         ({"lat": "31.7", "long": "181"}, "long", "经度超出范围"),
         ({"lat": "abc", "long": "120"}, "lat", "纬度必须是数字"),
-        ({"reporter_phone": "12345"}, "reporter_phone", "11位手机号码"),
+        ({"reporter_phone": "12345"}, "reporter_phone", "电话号码格式不正确"),
         ({"reporter_phone": ""}, "reporter_phone", "联系电话"),
     ],
 )
@@ -254,3 +254,15 @@ def test_each_dispatch_records_what_was_suggested_and_what_was_chosen(
     assert decision.chosen_rank == 1
     event = order.events.get(action="dispatch")
     assert event.data["suggested"][0] == "丫河村"
+
+
+def test_a_landline_is_accepted_but_gets_no_sms(cast: Any, cats: dict[str, Any]) -> None:
+    order = workorder_create(
+        actor=cast.operator,
+        channel=Channel.PHONE,
+        category=cats["light"],
+        description="座机来电：路灯不亮",
+        reporter_phone="0519-86123456",
+    )
+    assert order.reporter_phone == "0519-86123456"
+    assert not Notification.objects.filter(channel="sms").exists()

@@ -175,6 +175,8 @@ def test_revealing_the_reporter_is_a_permission_and_audited(
     assert "查看完整信息" not in html and "王*" in html
     assert client.post(reverse("workorders:reveal", args=[order.number])).status_code == 403
     c = login(client, cast.operator)
+    page = c.get(reverse("workorders:detail", args=[order.number])).content.decode()
+    assert "查看完整信息" in page and "王*" in page and "王小明" not in page and "13912345678" not in page
     revealed = c.post(
         reverse("workorders:reveal", args=[order.number]), HTTP_HX_REQUEST="true"
     ).content.decode()

@@ -160,3 +160,27 @@ def validate_uscc(value: str) -> None:
     expected = _USCC_CHARSET[(31 - total % 31) % 31]
     if text[17] != expected:
         raise ValidationError("统一社会信用代码校验码不正确，请核对后重新输入。", code="uscc_checksum")
+
+
+_PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$")
+
+
+def normalize_phone(value: str | None) -> str:
+    """A mobile (13800138000) or a landline (0519-86123456, 86123456), compacted; '' when empty.
+
+    Raises ValidationError with a Chinese message when it is neither.
+    """
+    text = re.sub(r"[\s()（）]", "", value or "")
+    if not text:
+        return ""
+    if text.startswith("+86"):
+        text = text[3:]
+    if not _PHONE_RE.match(text):
+        raise ValidationError(
+            "电话号码格式不正确：手机号应为11位（如13800138000），固话如0519-86123456。", code="invalid_phone"
+        )
+    return text
+
+
+def is_mobile(value: str | None) -> bool:
+    return bool(value) and bool(_MOBILE_RE.match(str(value)))

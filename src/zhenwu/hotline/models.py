@@ -57,7 +57,7 @@ class OnAirSlot(BaseModel):
     """One unit's turn on air: date, time, channel, its 一把手 and contact person."""
 
     SCOPE_UNIT = "unit"
-    PII_FIELDS = {"contact_phone": "phone"}
+    PII_FIELDS = {"contact_phone": "phone", "contact_name": "name"}
 
     plan = models.ForeignKey(
         AnnualPlan, verbose_name="年度计划", on_delete=models.CASCADE, related_name="slots"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 import jieba
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils import timezone
 from zhenwu.audit.services import audit_record, snapshot
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from zhenwu.core.models import Attachment
+from zhenwu.core.pii import normalize_phone
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.services import document_number
 from zhenwu.hotline.capabilities import HotlineCapability
@@ -60,7 +61,6 @@ from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import user_has_capability
 
 LEAVE_MIN_WORKING_DAYS = 3
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$")
 IMPORT_COLUMNS = ["来源", "姓名", "电话", "问题内容", "主题"]
 SOURCE_BY_LABEL = {
     "短信": QuestionSource.SMS,
@@ -99,17 +99,11 @@ def _today() -> date:
 
 
 def clean_phone(value: str) -> str:
-    """Digits (and one dash for landlines) only; '' when empty. Raises DomainError if malformed."""
-    text = re.sub(r"[\s()（）]", "", value or "")
-    if not text:
-        return ""
-    if text.startswith("+86"):
-        text = text[3:]
-    if not PHONE_RE.match(text):
-        raise DomainError(
-            "电话号码格式不正确：手机号应为11位（如13800138000），固话如0519-86123456。", field="caller_phone"
-        )
-    return text
+    """Mobile or landline, compacted ('' when empty); DomainError on the caller_phone field if malformed."""
+    try:
+        return normalize_phone(value)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="caller_phone") from exc
 
 
 # --------------------------------------------------------------------------- schedule

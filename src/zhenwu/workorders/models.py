@@ -73,7 +73,7 @@ class Open311App(BaseModel):
 class WorkOrder(BaseModel):
     SCOPE_UNIT = "lead_unit"
     SCOPE_OWNER = "reporter_user"
-    PII_FIELDS = ["reporter_name", "reporter_phone"]
+    PII_FIELDS = {"reporter_name": "name", "reporter_phone": "phone"}
 
     number = models.CharField("工单编号", max_length=32, unique=True)
     channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)

@@ -24,7 +24,7 @@ from zhenwu.audit.services import audit_record
 from zhenwu.core import crypto
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from zhenwu.core.notify import notify
-from zhenwu.core.pii import mask_phone, validate_mobile
+from zhenwu.core.pii import is_mobile, normalize_phone
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.services import IMAGE_TYPES, attachment_create, document_number
 from zhenwu.orgs.models import Unit
@@ -270,12 +270,10 @@ def workorder_create(
     if urgency not in Urgency.values:
         raise DomainError("紧急程度无效。", field="urgency")
     text = clean_description(description)
-    phone = re.sub(r"[\s-]", "", reporter_phone or "")
-    if phone:
-        try:
-            validate_mobile(phone)
-        except ValidationError as exc:
-            raise DomainError(exc.messages[0], field="reporter_phone") from exc
+    try:
+        phone = normalize_phone(reporter_phone)  # mobiles and landlines (calls often come from a 座机)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="reporter_phone") from exc
     if not phone and not anonymous and channel in {Channel.H5, Channel.WEB}:
         raise DomainError("请填写联系电话，以便告知办理结果；不愿留电话请选择匿名。", field="reporter_phone")
     if len(photos) > MAX_PHOTOS:
@@ -343,7 +341,7 @@ def workorder_create(
         obj=order,
         after={"channel": channel, "category": category.code if category else "", "status": order.status},
     )
-    if phone:
+    if is_mobile(phone):
         notify(
             channel="sms",
             phone=phone,
@@ -685,7 +683,7 @@ def _reply_children(order: WorkOrder, actor: Any) -> None:
             note=order.reply,
             data={"via": order.number},
         )
-        if child.reporter_phone:
+        if is_mobile(child.reporter_phone):
             notify(
                 channel="sms",
                 phone=child.reporter_phone,
@@ -716,7 +714,7 @@ def _notify_after(order: WorkOrder, action: str, actor: Any) -> None:
             link=order.get_absolute_url(),
             obj=order,
         )
-    elif action in {Action.REPLY, Action.ANSWER} and order.reporter_phone:
+    elif action in {Action.REPLY, Action.ANSWER} and is_mobile(order.reporter_phone):
         notify(
             channel="sms",
             phone=order.reporter_phone,
@@ -798,10 +796,6 @@ def sla_scan(*, now: datetime | None = None) -> SlaReport:
             _notify_after(order, Action.REMIND, None)
             report.reminded += 1
     return report
-
-
-def masked_reporter_phone(order: WorkOrder) -> str:
-    return mask_phone(order.reporter_phone)
 
 
 def allowed_actions(*, actor: Any, order: WorkOrder) -> list[str]:

@@ -24,7 +24,7 @@ from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import user_grants, user_has_capability
 from zhenwu.workorders import selectors, services
 from zhenwu.workorders.capabilities import Cap
-from zhenwu.workorders.choices import TRANSITIONS, Action, Status
+from zhenwu.workorders.choices import TRANSITIONS, Action
 from zhenwu.workorders.forms import ActionForm, CategoryForm, IntakeForm, MetricsForm, OrderFilterForm
 from zhenwu.workorders.models import Category, WorkOrder
 
@@ -290,9 +290,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "children": order.merged_children.all(),
             "action_forms": forms_by_action,
             "reporter_phone": mask_phone(order.reporter_phone),
-            "reporter_name": "匿名"
-            if order.anonymous
-            else (order.reporter_name if show_pii else mask_name(order.reporter_name)),
+            "reporter_name": "匿名" if order.anonymous else mask_name(order.reporter_name),
+            "can_reveal": show_pii and bool(order.reporter_phone or order.reporter_name),
             "confidential_hidden": order.confidential and not _is_desk(request.user),
             "similar": similar,
             "suggest_url": _optional_url("dispatch:suggest_partial")
@@ -497,19 +496,6 @@ def category_edit(request: HttpRequest, code: str = "") -> HttpResponse:
             messages.success(request, f"已保存分类“{d['name']}”。")
             return redirect("workorders:categories")
     return render(request, "workorders/category_form.html", {"form": form, "category": category})
-
-
-def _status_badge(status: str) -> str:
-    return {
-        Status.NEW: "bg-orange-lt",
-        Status.ACCEPTED: "bg-orange-lt",
-        Status.DISPATCHED: "bg-blue-lt",
-        Status.RETURNED: "bg-red-lt",
-        Status.HANDLING: "bg-azure-lt",
-        Status.EXTENSION: "bg-purple-lt",
-        Status.REPLIED: "bg-teal-lt",
-        Status.CLOSED: "bg-green-lt",
-    }.get(status, "bg-secondary-lt")
 
 
 @never_cache
