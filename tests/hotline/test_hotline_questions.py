@@ -148,3 +148,14 @@ def test_a_closed_episode_takes_no_more_public_questions(hl, client):
     response = client.post(f"/public/hotline/episodes/{episode.pk}/ask/", {"text": "还能提问吗？一二三"})
     assert response.status_code == 404
     assert not ListenerIssue.objects.exists()
+
+
+def test_the_public_form_stores_nothing_from_bots_and_limits_each_address(hl, client, settings):
+    episode = hl.episode()
+    url = f"/public/hotline/episodes/{episode.pk}/ask/"
+    client.post(url, {"text": "机器人填写的问题内容", "website": "http://spam.example"})
+    assert not ListenerIssue.objects.exists()
+    settings.ZHENWU_PUBLIC_SUBMIT_PER_HOUR = 1
+    client.post(url, {"text": "第一个问题：路灯坏了"})
+    body = client.post(url, {"text": "第二个问题：垃圾没人收"}).content.decode()
+    assert "提交过于频繁" in body and ListenerIssue.objects.count() == 1

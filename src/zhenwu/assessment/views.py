@@ -462,7 +462,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_data(request: HttpRequest) -> JsonResponse:
     units = {u.pk: u for u in selectors.assessed_units(user=request.user)}
     closed = list(AssessmentMonth.objects.filter(status="closed").order_by("-month")[:12])[::-1]
-    unit_id = int(request.GET.get("unit") or next(iter(units), 0))
+    raw_unit = request.GET.get("unit", "")
+    unit_id = int(raw_unit) if raw_unit.isdigit() else next(iter(units), 0)
     if unit_id not in units:
         raise Http404("记录不存在或不在您的数据范围内。")
     results = {
@@ -481,8 +482,8 @@ def dashboard_data(request: HttpRequest) -> JsonResponse:
         if (m.pk, unit_id) in results
     ]
     heat_month = (
-        AssessmentMonth.objects.filter(pk=request.GET.get("month")).first()
-        if request.GET.get("month")
+        AssessmentMonth.objects.filter(pk=int(request.GET["month"])).first()
+        if request.GET.get("month", "").isdigit()
         else (closed[-1] if closed else None)
     )
     heat: dict[str, Any] = {"items": [], "units": [], "cells": [], "month": None}

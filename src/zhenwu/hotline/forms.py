@@ -67,7 +67,9 @@ class SlotForm(StyledForm):
         label="结束时间", initial="10:00", widget=forms.TimeInput(attrs={"type": "time"})
     )
     channel = forms.ChoiceField(label="播出渠道", choices=SCHEDULABLE_CHANNELS)
-    unit = forms.ModelChoiceField(label="上线单位", queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label="上线单位", queryset=Unit.objects.none(), empty_label="请选择上线单位"
+    )
     head_title = forms.CharField(label="一把手职务", max_length=40, help_text="例如：镇长、局长、村书记")
     head_name = forms.CharField(label="一把手姓名", max_length=40)
     contact_name = forms.CharField(label="联络人", max_length=40)
@@ -91,7 +93,9 @@ class EpisodeForm(StyledForm):
     title = forms.CharField(
         label="标题", max_length=120, required=False, help_text="留空则为“某单位上线政风热线”"
     )
-    unit = forms.ModelChoiceField(label="上线单位", queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label="上线单位", queryset=Unit.objects.none(), required=False, empty_label="（不指定单位）"
+    )
     air_date = forms.DateField(
         label="播出日期", required=False, widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
     )
@@ -172,7 +176,9 @@ class AnswerForm(StyledForm):
 
 class CommitmentForm(StyledForm):
     title = forms.CharField(label="承诺事项", max_length=200)
-    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False)
+    responsible_unit = forms.ModelChoiceField(
+        label="责任单位", queryset=Unit.objects.none(), required=False, empty_label="请选择责任单位"
+    )
     responsible_person = forms.CharField(label="责任人", max_length=40)
     deadline = forms.DateField(label="承诺期限", widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
     milestones = forms.CharField(

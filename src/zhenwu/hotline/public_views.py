@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from zhenwu.hotline import forms as f
 from zhenwu.hotline import selectors, services
 from zhenwu.hotline.choices import CommitmentStatus, EpisodeStatus, QuestionSource
 from zhenwu.hotline.models import Article, Commitment, Episode
+from zhenwu.workorders.public_views import over_limit
 
 
 def archive(request: HttpRequest) -> HttpResponse:
@@ -95,7 +97,15 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
     if episode is None:
         raise Http404("该期节目不存在或已结束征集。")
     form = f.IssueForm(request.POST or None, episode=episode, public=True)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("website"):
+        # Honeypot filled (a bot): answer like a success, store nothing.
+        messages.success(request, "问题已收到。")
+        return redirect(reverse("hotline:public_archive"))
+    if request.method == "POST" and over_limit(
+        "hotline_ask", request, settings.ZHENWU_PUBLIC_SUBMIT_PER_HOUR
+    ):
+        form.add_error(None, "提交过于频繁，请一小时后再试。")
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             issue = services.issue_create(

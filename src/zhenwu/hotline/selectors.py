@@ -7,6 +7,7 @@ from typing import Any
 
 import jieba
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from zhenwu.hotline.choices import ArticleStatus, CommitmentStatus, LeaveStatus, Outcome, SlotStatus
 from zhenwu.hotline.models import (
@@ -59,7 +60,8 @@ def issue_list(
     if filters.get("outcome"):
         qs = qs.filter(outcome=filters["outcome"])
     if filters.get("episode"):
-        qs = qs.filter(episode_id=filters["episode"])
+        episode_id = str(filters["episode"])
+        qs = qs.filter(episode_id=int(episode_id)) if episode_id.isdigit() else qs.none()
     if filters.get("q"):
         qs = qs.filter(Q(text__icontains=filters["q"]) | Q(number__icontains=filters["q"]))
     return qs.order_by("-episode__air_date", "episode_id", "show_order", "id")
@@ -195,7 +197,7 @@ def unit_evaluation(
         )
     unit_map = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
     result: dict[int, dict[str, Any]] = {}
-    today = date.today()
+    today = timezone.localdate()
     wo = _workorder_metrics(list(unit_map.values()), year)
     for uid in unit_ids:
         unit_slots = [s for s in slots if s.unit_id == uid and s.date <= today]

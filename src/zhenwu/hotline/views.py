@@ -522,6 +522,14 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
     filters = {k: request.GET.get(k, "") for k in ("outcome", "episode", "q")}
     rows = [selectors.ledger_row(i) for i in selectors.issue_list(user=request.user, filters=filters)]
+    from zhenwu.audit.services import audit_record
+
+    audit_record(
+        actor=request.user,
+        action="hotline.ledger_export",
+        object_type="hotline.listenerissue",
+        message=f"导出台账 {len(rows)} 条",
+    )
     return ledger_xlsx_response(rows)
 
 

@@ -21,11 +21,14 @@ from zhenwu.workorders.models import Category
 
 
 class WorkOrderForm(StyledForm):
-    category = forms.ModelChoiceField(label="诉求分类", queryset=Category.objects.none())
+    category = forms.ModelChoiceField(
+        label="诉求分类", queryset=Category.objects.none(), empty_label="请选择诉求分类"
+    )
     unit = forms.ModelChoiceField(
         label="派往单位(主办)",
         queryset=Unit.objects.none(),
         required=False,
+        empty_label="（暂不派单）",
         help_text="留空则由派单员稍后派单",
     )
     address = forms.CharField(label="地点", max_length=200, required=False)

@@ -32,7 +32,8 @@ def _client_ip(request: HttpRequest) -> str:
     return ctx.ip or request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _over_limit(kind: str, request: HttpRequest, limit: int) -> bool:
+def over_limit(kind: str, request: HttpRequest, limit: int) -> bool:
+    """Count one more public submission of this kind from this address; True once over the hourly limit."""
     key = f"zw:rl:{kind}:{_client_ip(request)}"
     added = cache.add(key, 1, timeout=3600)
     if added:
@@ -51,7 +52,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         if request.POST.get("website"):
             # Honeypot filled: answer like a success so the bot learns nothing; nothing is stored.
             return render(request, "workorders/h5_done.html", {"order": None})
-        if _over_limit("submit", request, settings.ZHENWU_PUBLIC_SUBMIT_PER_HOUR):
+        if over_limit("submit", request, settings.ZHENWU_PUBLIC_SUBMIT_PER_HOUR):
             form.add_error(None, "提交过于频繁，请一小时后再试；紧急情况请拨打热线电话。")
         elif form.is_valid():
             d = form.cleaned_data
@@ -112,7 +113,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     order = None
     if request.method == "POST":
-        if _over_limit("track", request, TRACK_ATTEMPTS_PER_HOUR):
+        if over_limit("track", request, TRACK_ATTEMPTS_PER_HOUR):
             form.add_error(None, "查询次数过多，请一小时后再试。")
         elif form.is_valid():
             order = _verified(form.cleaned_data["number"], form.cleaned_data["code"])
@@ -144,7 +145,7 @@ def _order_page(
 @require_POST
 def rate(request: HttpRequest) -> HttpResponse:
     number, code = request.POST.get("number", ""), request.POST.get("code", "")
-    if _over_limit("track", request, TRACK_ATTEMPTS_PER_HOUR):
+    if over_limit("track", request, TRACK_ATTEMPTS_PER_HOUR):
         messages.error(request, "操作过于频繁，请一小时后再试。")
         return redirect("workorders:h5_track")
     order = _verified(number, code)

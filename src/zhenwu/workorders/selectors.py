@@ -89,7 +89,7 @@ def inbox(*, user: Any, tab: str, now: datetime | None = None) -> QuerySet[WorkO
         tab = "to_sign"
     qs = WorkOrder.objects.visible_to(user).filter(_tab_filter(tab, now))
     order = "created_at" if tab == "desk" else "deadline"
-    return qs.select_related("category", "lead_unit").order_by(order, "id")
+    return qs.select_related("category", "category__parent", "lead_unit").order_by(order, "id")
 
 
 def inbox_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
@@ -114,7 +114,7 @@ class OrderFilters:
 
 
 def order_list(*, user: Any, filters: OrderFilters) -> QuerySet[WorkOrder]:
-    qs = visible_orders(user=user).select_related("category", "lead_unit")
+    qs = visible_orders(user=user).select_related("category", "category__parent", "lead_unit")
     f = filters
     if f.q:
         qs = qs.filter(
@@ -158,7 +158,7 @@ def supervision_list(*, user: Any, now: datetime | None = None) -> QuerySet[Work
         WorkOrder.objects.visible_to(user)
         .filter(status__in=[Status.DISPATCHED, Status.HANDLING, Status.EXTENSION, Status.RETURNED])
         .filter(Q(deadline__lt=now) | Q(supervised_at__isnull=False))
-        .select_related("category", "lead_unit")
+        .select_related("category", "category__parent", "lead_unit")
         .order_by("deadline", "id")
     )
 

@@ -426,8 +426,10 @@ def _check_actor(actor: Any, order: WorkOrder, actor_kind: str, action: str, que
         needed = Cap.DISPATCH if user_has_capability(actor, Cap.DISPATCH) else Cap.HANDLE
     if not user_has_capability(actor, needed):
         raise PermissionDeniedError(f"您没有“{Cap(needed).label}”的权限。")
-    if actor_kind == Actor.HANDLER and not _in_change_scope(actor, order):
-        raise PermissionDeniedError("只有主办单位可以办理该工单；您对它只有查看权限。")
+    if not _in_change_scope(actor, order):
+        if actor_kind == Actor.HANDLER:
+            raise PermissionDeniedError("只有主办单位可以办理该工单；您对它只有查看权限。")
+        raise PermissionDeniedError("您对该工单只有查看权限。")
 
 
 def _handling_deadline(start: datetime, days: int) -> tuple[datetime, datetime]:
@@ -792,6 +794,9 @@ def sla_scan(*, now: datetime | None = None) -> SlaReport:
                 unit=order.lead_unit,
                 is_public=False,
                 data={"auto": True},
+            )
+            audit_record(
+                actor=None, action="workorders.remind", obj=order, message="系统自动催办（即将超期）"
             )
             _notify_after(order, Action.REMIND, None)
             report.reminded += 1
