@@ -241,6 +241,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhenwu.audit.tasks.seal_audit_chain", "schedule": 10.0},
+    "notify-retry": {"task": "zhenwu.core.tasks.retry_notifications", "schedule": 60.0},
 }
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -27,7 +27,7 @@ def test_town_admin_tries_a_suggestion_and_sees_the_catalogue(
     sign_in(desktop, base, "town_admin")
     desktop.click("text=派单目录")
     desktop.wait_for_url("**/dispatch/catalogue/")
-    assert "吵得睡不着" in desktop.content() or "派单目录" in desktop.inner_text("body")
+    assert "吵得睡不着" in desktop.content()  # the catalogue lists the colloquial phrases citizens use
     desktop.fill("#dispatch-try-text", "小区门口的路灯坏了一个月，晚上黑灯瞎火的")
     desktop.click("text=获取建议")
     desktop.wait_for_selector("input[name=lead_unit]")

@@ -555,6 +555,10 @@ def objection_submit(
 ) -> Objection:
     _require_change(actor, Finding, finding)
     require(actor, CAP.OBJECT)
+    # Lock the finding: a double tap must not file two objections.
+    finding = (
+        Finding.objects.select_for_update(of=("self",)).select_related("month__scheme").get(pk=finding.pk)
+    )
     _require_open(finding.month)
     today = today or timezone.localdate()
     if finding.status != FindingStatus.ACTIVE:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -97,17 +98,28 @@ def notify(
     return n
 
 
+MAX_ATTEMPTS = 5
+
+
 def _schedule(pk: int) -> None:
     from zhenwu.core.tasks import deliver_notification
 
-    deliver_notification.delay(pk)
+    try:
+        deliver_notification.delay(pk)
+    except Exception as exc:  # broker down: the change is committed; the row waits for the retry sweep
+        log.warning("通知 #%s 未能投递到队列，稍后重试：%s", pk, exc)
 
 
 def deliver(pk: int) -> str:
-    n = Notification.objects.filter(
-        pk=pk, status__in=[Notification.Status.PENDING, Notification.Status.FAILED]
-    ).first()
+    """Send one notification. The row is claimed first, so two workers never send it twice."""
+    waiting = [Notification.Status.PENDING, Notification.Status.FAILED]
+    n = Notification.objects.filter(pk=pk, status__in=waiting, attempts__lt=MAX_ATTEMPTS).first()
     if n is None:
+        return "skipped"
+    claimed = Notification.objects.filter(pk=pk, status__in=waiting, attempts=n.attempts).update(
+        attempts=F("attempts") + 1
+    )
+    if not claimed:
         return "skipped"
     backend = backend_for(n.channel)
     n.attempts += 1
@@ -122,5 +134,20 @@ def deliver(pk: int) -> str:
         n.status = Notification.Status.SENT
         n.sent_at = timezone.now()
         n.error = ""
-    n.save(update_fields=["attempts", "backend", "status", "error", "sent_at", "updated_at"])
+    n.save(update_fields=["backend", "status", "error", "sent_at", "updated_at"])
     return n.status
+
+
+def retry_pending(*, older_than_seconds: int = 60) -> int:
+    """The outbox sweep (beat, every minute): deliver what was never handed over or failed before."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    pks = list(
+        Notification.objects.filter(
+            status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+            attempts__lt=MAX_ATTEMPTS,
+            updated_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:500]
+    )
+    return sum(1 for pk in pks if deliver(pk) == Notification.Status.SENT)

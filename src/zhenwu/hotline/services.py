@@ -247,6 +247,7 @@ def leave_request_create(
 @transaction.atomic
 def leave_decide(*, actor: Any, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
     _require(actor, HotlineCapability.APPROVE, "审批上线请假")
+    leave = LeaveRequest.objects.select_for_update(of=("self",)).get(pk=leave.pk)
     if leave.status != LeaveStatus.PENDING:
         raise DomainError(f"该申请已{leave.get_status_display()}，不能重复审批。")
     leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED
@@ -384,6 +385,7 @@ def episode_create(
 @transaction.atomic
 def episode_transition(*, actor: Any, episode: Episode, action: str) -> Episode:
     _require(actor, HotlineCapability.OPERATE, "控制节目")
+    episode = Episode.objects.select_for_update(of=("self",)).get(pk=episode.pk)  # no stale status
     before = episode.status
     episode.status = next_state(
         EPISODE_TRANSITIONS, EPISODE_ACTION_LABELS, episode.status, action, dict(EpisodeStatus.choices)
@@ -710,6 +712,12 @@ def issue_article_edit(
 ) -> ListenerIssue:
     """Edit a question's published wording and answer for the article."""
     _require(actor, HotlineCapability.MANAGE, "编辑节目文章")
+    article = Article.objects.filter(episode_id=issue.episode_id).first()
+    if article is not None and article.status != ArticleStatus.DRAFT:
+        raise DomainError(
+            f"文章当前为“{article.get_status_display()}”，问答不能再修改；如需修改请先退回编辑。",
+            field="text",
+        )
     before = snapshot(issue, ["text", "answer_text", "in_article", "show_order"])
     if issue.text_published or text.strip():
         issue.text = text.strip()
@@ -1077,6 +1085,7 @@ def article_transition(*, actor: Any, article: Article, action: str) -> Article:
         _require(actor, HotlineCapability.APPROVE, "审核节目文章")
     else:
         _require(actor, HotlineCapability.MANAGE, "发布节目文章")
+    article = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
     if action == "publish" and article.status != ArticleStatus.APPROVED:
         raise DomainError("文章尚未经领导审核通过，不能发布。请先提交审核。", code="not_approved")
     if (
