@@ -93,3 +93,29 @@ def test_the_source_episode_states_its_channel_was_not_given(db):
     from zhenwu.hotline.forms import SlotForm
 
     assert Channel.UNSTATED not in dict(SlotForm().fields["channel"].choices)
+
+
+def test_the_wording_cannot_change_once_the_article_is_submitted(hl):
+    episode = _answered_episode(hl)
+    article = services.article_prepare(actor=hl.cast.town_admin, episode=episode)
+    issue = ListenerIssue.objects.get(episode=episode)
+    services.issue_article_edit(
+        actor=hl.cast.town_admin,
+        issue=issue,
+        text="小牛办周末能办执照吗？",
+        answer_text="可以预约。",
+        in_article=True,
+        show_order=1,
+    )
+    services.article_transition(actor=hl.cast.town_admin, article=article, action="submit")
+    with pytest.raises(DomainError, match="问答不能再修改"):
+        services.issue_article_edit(
+            actor=hl.cast.town_admin,
+            issue=issue,
+            text="改过的问题",
+            answer_text="改过的答复",
+            in_article=True,
+            show_order=1,
+        )
+    issue.refresh_from_db()
+    assert issue.answer_text == "可以预约。"
