@@ -197,3 +197,12 @@ def test_a_new_order_reaches_the_units_workbench_as_a_notice(
     assert f"新工单 {order.number}" in html and "请于" in html
     other = login(client, cast.ljx_cadre).get(reverse("dashboard:home")).content.decode()
     assert order.number not in other
+
+
+def test_a_returned_order_is_announced_to_the_dispatcher(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    order = dispatched(cast, cats, cast.yahe)
+    workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.RETURN, note="不归本村管")
+    html = login(client, cast.operator).get(reverse("dashboard:home")).content.decode()
+    assert f"退单待审定 {order.number}" in html

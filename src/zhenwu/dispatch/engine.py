@@ -553,6 +553,22 @@ def resolve_unit(unit_type: str, entry: EntrySpec | None, place_unit: Any = None
     return unit, ""
 
 
+def _category_names(category_code: str | None) -> dict[str, str]:
+    """Category code -> Chinese name, so reasons never show an internal code to the dispatcher."""
+    if not category_code:
+        return {}
+    from zhenwu.workorders.models import Category
+
+    codes = {category_code, category_code.split(".", 1)[0]}
+    return dict(Category.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _readable(reason: str, names: dict[str, str]) -> str:
+    for code, name in names.items():
+        reason = reason.replace(f"“{code}”", f"“{name}”")
+    return reason
+
+
 def suggest_units(
     *,
     text: str,
@@ -567,12 +583,13 @@ def suggest_units(
     )
     suggestions: list[Suggestion] = []
     seen: set[int] = set()
+    names = _category_names(category_code)
     for item in ranked:
         unit, where = resolve_unit(item.unit_type, item.entry, place_unit)
         if unit is None or unit.pk in seen:
             continue
         seen.add(unit.pk)
-        reasons = ([where] if where else []) + item.reasons
+        reasons = ([where] if where else []) + [_readable(r, names) for r in item.reasons]
         suggestions.append(Suggestion(unit, item.unit_type, max(0.0, min(1.0, item.score)), reasons))
         if len(suggestions) >= limit:
             break

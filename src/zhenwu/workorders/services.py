@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -496,7 +497,9 @@ def workorder_transition(
     if len(note) > DESCRIPTION_MAX:
         raise DomainError(f"说明不能超过 {DESCRIPTION_MAX} 字。", field="note")
     if note and _TAG.search(note):
-        raise DomainError("说明只能是纯文本，请删除其中的 HTML 标签。", field="note")
+        raise DomainError(
+            "填写的内容只能是纯文本，请删除其中的 HTML 标签（如 <a>、<script>）。", field="note"
+        )
     now = timezone.now()
     before = order.status
     data: dict[str, Any] = {}
@@ -725,8 +728,17 @@ def _notify_after(order: WorkOrder, action: str, actor: Any) -> None:
             obj=order,
         )
     elif action == Action.RETURN:
+        dispatcher = (
+            order.events.filter(
+                action__in=[Action.DISPATCH, Action.REASSIGN, Action.KEEP], actor__isnull=False
+            )
+            .order_by("-created_at", "-id")
+            .values_list("actor", flat=True)
+            .first()
+        )
         notify(
             channel="inbox",
+            user=get_user_model().objects.filter(pk=dispatcher).first() if dispatcher else None,
             subject=f"退单待审定 {order.number}",
             body=order.summary,
             link=order.get_absolute_url(),

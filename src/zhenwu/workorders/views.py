@@ -198,7 +198,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
         message=querystring_without_page(request)[:200],
     )
     return xlsx_response(
-        filename=f"诉求工单-{timezone.localdate():%Y%m%d}.xlsx",
+        filename="诉求工单",
         title="诉求工单",
         columns=columns,
         rows=orders,
@@ -415,7 +415,7 @@ def metrics_export(request: HttpRequest) -> HttpResponse:
         f"{name}：{text}" for _, name, text in selectors.METRIC_DEFINITIONS
     )
     return xlsx_response(
-        filename=f"单位办理指标-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        filename=f"单位办理指标-{start:%Y%m%d}-{end:%Y%m%d}",
         title="单位办理指标",
         columns=columns,
         rows=rows,
