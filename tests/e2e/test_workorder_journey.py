@@ -86,7 +86,7 @@ def test_a_request_goes_from_a_phone_to_closed(
     cadre.goto(f"{base}/workorders/inbox/")
     assert number in cadre.inner_text("body")
     shot(cadre, "wo-04-inbox-cadre-phone")
-    cadre.click(f"text={number}")
+    cadre.locator(f"a.list-group-item:has-text('{number}')").click()  # phones get the card list
     cadre.wait_for_url(f"**/workorders/{number}/")
     cadre.locator("#act-sign button[type=submit]").click()
     cadre.wait_for_selector("text=已签收")
