@@ -10,24 +10,14 @@ from django.utils import timezone
 
 from zhenwu.assessment.choices import IndicatorKind, IndicatorSource, ObjectionAction
 from zhenwu.assessment.models import Indicator
+from zhenwu.core import forms as core_forms
 from zhenwu.orgs.models import Unit
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
+class MultipleFileField(core_forms.MultipleFileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "class": "form-control"}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def _control(field: forms.Field, cls: str = "form-control") -> forms.Field:
@@ -70,7 +60,7 @@ class ObjectionForm(forms.Form):
     evidence = MultipleFileField(
         label="证据材料",
         help_text="照片或 PDF",
-        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf", "class": "form-control"}),
+        accept="image/*,application/pdf",
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 DATE_INVALID = "请输入有效的日期，例如 2027-01-01。"
@@ -57,3 +59,26 @@ class CalendarDayForm(forms.Form):
 
     def cleaned_is_workday(self) -> bool:
         return self.cleaned_data["kind"] == "work"
+
+
+def control(**attrs: Any) -> dict[str, Any]:
+    """Widget attrs of a Tabler text control."""
+    return {"class": "form-control", **attrs}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (photos); the services check each file's real type and size."""
+
+    def __init__(self, *args: Any, accept: str = "image/jpeg,image/png,image/webp", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control", "accept": accept}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

@@ -7,34 +7,14 @@ from typing import Any
 
 from django import forms
 
+from zhenwu.core.forms import MultipleFileField, control
 from zhenwu.orgs.manage_forms import UnitChoiceField, UnitMultipleChoiceField
 from zhenwu.orgs.models import Unit
 from zhenwu.workorders.choices import Channel, Satisfaction, Status, Urgency
 from zhenwu.workorders.models import DESCRIPTION_MAX, Category
 from zhenwu.workorders.services import MAX_PHOTOS
 
-
-def _control(**attrs: Any) -> dict[str, Any]:
-    return {"class": "form-control", **attrs}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"class": "form-control", "accept": "image/jpeg,image/png,image/webp"}),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+_control = control
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
