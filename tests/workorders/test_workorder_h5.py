@@ -147,3 +147,9 @@ def test_photos_are_served_to_staff_in_scope_and_publicly_only_for_public_orders
     WorkOrder.objects.filter(pk=order.pk).update(confidential=True)
     client.logout()
     assert client.get(reverse("workorders:public_photo", args=[pk])).status_code == 404
+
+
+def test_a_wrong_code_keeps_the_number_typed(client: Any, cats: dict[str, Any]) -> None:
+    number, _ = submit(client, form(cats))
+    html = client.post(reverse("workorders:h5_track"), {"number": number, "code": "ZZZZZZ"}).content.decode()
+    assert f'value="{number}"' in html
