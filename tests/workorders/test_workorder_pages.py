@@ -206,3 +206,16 @@ def test_a_returned_order_is_announced_to_the_dispatcher(
     workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.RETURN, note="不归本村管")
     html = login(client, cast.operator).get(reverse("dashboard:home")).content.decode()
     assert f"退单待审定 {order.number}" in html
+
+
+def test_inbox_counts_are_cached_until_an_order_changes(
+    cast: Any, cats: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from zhenwu.workorders.selectors import inbox_counts
+
+    assert inbox_counts(user=cast.yahe_cadre)["to_sign"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatched(cast, cats, cast.yahe)
+    assert inbox_counts(user=cast.yahe_cadre)["to_sign"] == 1  # the write invalidated the cached counts
+    WorkOrder.objects.update(status=Status.HANDLING)  # behind the services' back: still the cached value
+    assert inbox_counts(user=cast.yahe_cadre)["to_sign"] == 1

@@ -92,10 +92,39 @@ def inbox(*, user: Any, tab: str, now: datetime | None = None) -> QuerySet[WorkO
     return qs.select_related("category", "category__parent", "lead_unit").order_by(order, "id")
 
 
+COUNTS_TTL_SECONDS = 60
+COUNTS_VERSION_KEY = "wo:counts:version"
+
+
+def counts_changed() -> None:
+    """Called after every committed order write: cached tab counts of everyone become stale."""
+    from django.core.cache import cache
+
+    if not cache.add(COUNTS_VERSION_KEY, 1, timeout=None):
+        try:
+            cache.incr(COUNTS_VERSION_KEY)
+        except ValueError:
+            cache.set(COUNTS_VERSION_KEY, 1, timeout=None)
+
+
 def inbox_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
-    now = now or timezone.now()
+    """Open orders per inbox tab. Cached per person until any order changes (or for at most a minute,
+    since 即将超期/已超期 move with the clock): the desk's counts span every open order of the town."""
+    from django.core.cache import cache
+
+    key = ""
+    if now is None:
+        version = cache.get(COUNTS_VERSION_KEY, 0)
+        key = f"wo:counts:{user.pk}:{version}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+    moment = now or timezone.now()
     qs = WorkOrder.objects.visible_to(user).filter(status__in=[s for s in Status if s not in CLOSED_STATES])
-    return qs.aggregate(**{tab: Count("id", filter=_tab_filter(tab, now)) for tab, _ in INBOX_TABS})
+    counts = qs.aggregate(**{tab: Count("id", filter=_tab_filter(tab, moment)) for tab, _ in INBOX_TABS})
+    if key:
+        cache.set(key, counts, timeout=COUNTS_TTL_SECONDS)
+    return counts
 
 
 @dataclass

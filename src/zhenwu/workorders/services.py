@@ -43,6 +43,7 @@ from zhenwu.workorders.choices import (
     transition_for,
 )
 from zhenwu.workorders.models import DESCRIPTION_MAX, Category, OrderEvent, WorkOrder
+from zhenwu.workorders.selectors import counts_changed
 
 MAX_PHOTOS = 6
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -350,6 +351,7 @@ def workorder_create(
             body=f"您的诉求已登记，编号 {order.number}，查询码 {code}。可凭编号和查询码在镇务网站查询办理进度。",
             obj=order,
         )
+    transaction.on_commit(counts_changed)
     order.query_code = code  # type: ignore[attr-defined]
     order.duplicate_submission = False  # type: ignore[attr-defined]
     return order
@@ -631,6 +633,7 @@ def workorder_transition(
         message=note[:200],
     )
     _notify_after(order, action, actor)
+    transaction.on_commit(counts_changed)
     return order
 
 
@@ -812,6 +815,8 @@ def sla_scan(*, now: datetime | None = None) -> SlaReport:
             )
             _notify_after(order, Action.REMIND, None)
             report.reminded += 1
+    if report.supervised or report.reminded:
+        counts_changed()
     return report
 
 
