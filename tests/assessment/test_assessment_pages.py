@@ -80,6 +80,9 @@ def test_inspector_records_a_finding_with_a_photo_on_the_phone_form(
     photo = finding.photos.get()
     assert login(Client(), cast.ljx_cadre).get(f"/assessment/files/{photo.pk}/").status_code == 200
     assert login(Client(), cast.yahe_cadre).get(f"/assessment/files/{photo.pk}/").status_code == 404
+    # The next finding starts in the same village on the same day.
+    again = c.get("/assessment/inspect/").content.decode()
+    assert f'<option value="{cast.lujiaxiang.pk}" selected>' in again and 'value="2026-11-09"' in again
 
 
 def test_a_finding_in_a_closed_month_is_refused_on_the_form_and_input_is_kept(

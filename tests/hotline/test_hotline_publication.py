@@ -119,3 +119,10 @@ def test_the_wording_cannot_change_once_the_article_is_submitted(hl):
         )
     issue.refresh_from_db()
     assert issue.answer_text == "可以预约。"
+
+
+def test_a_question_answered_on_air_counts_as_selected(hl):
+    from zhenwu.hotline.choices import Screening
+
+    episode = _answered_episode(hl)
+    assert ListenerIssue.objects.get(episode=episode).screening == Screening.SELECTED

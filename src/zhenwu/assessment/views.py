@@ -100,7 +100,15 @@ def inspect(request: HttpRequest) -> HttpResponse:
         return redirect("assessment:home")
     units = selectors.assessed_units(user=request.user)
     indicators = selectors.manual_indicators(scheme)
-    form = forms.FindingForm(request.POST or None, request.FILES or None, units=units, indicators=indicators)
+    # The inspector usually records several findings in one village on one day: keep both.
+    last = request.session.get("assessment_inspect", {})
+    form = forms.FindingForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        indicators=indicators,
+        initial={k: v for k, v in last.items() if k in ("unit", "found_on")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             finding = services.finding_record(actor=request.user, **form.cleaned_data)
@@ -111,6 +119,10 @@ def inspect(request: HttpRequest) -> HttpResponse:
                 request,
                 f"已记录 {finding.number}：{finding.unit.name} {finding.indicator.name} {finding.count} 处，{finding.points} 分。",
             )
+            request.session["assessment_inspect"] = {
+                "unit": finding.unit_id,
+                "found_on": form.cleaned_data["found_on"].isoformat(),
+            }
             return redirect("assessment:inspect")
     recent = selectors.finding_list(user=request.user).filter(inspector=request.user)[:10]
     return render(request, "assessment/inspect.html", {"form": form, "recent": recent})
@@ -120,8 +132,8 @@ def inspect(request: HttpRequest) -> HttpResponse:
 def finding_list(request: HttpRequest) -> HttpResponse:
     months = list(AssessmentMonth.objects.all()[:24])
     month = None
-    if request.GET.get("month"):
-        month = AssessmentMonth.objects.filter(pk=request.GET["month"]).first()
+    if request.GET.get("month", "").isdigit():
+        month = AssessmentMonth.objects.filter(pk=int(request.GET["month"])).first()
     elif months:
         month = months[0]
     qs = selectors.finding_list(user=request.user, month=month)

@@ -696,6 +696,8 @@ def issue_answer(*, actor: Any, issue: ListenerIssue, summary: str, answer_text:
     issue.answer_text = answer_text.strip() or issue.answer_text
     issue.answered_at = timezone.now()
     issue.show_order = issue.show_order or _next_show_order(issue.episode)
+    if issue.screening == Screening.NEW:
+        issue.screening = Screening.SELECTED  # answered on air: it was taken up in the show
     issue.save()
     audit_record(
         actor=actor,
