@@ -7,14 +7,13 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 
+from zhenwu.core.forms import control
 from zhenwu.core.parts import capability_choices
 from zhenwu.orgs.choices import DataScope
 from zhenwu.orgs.manage_forms import UnitChoiceField, UnitMultipleChoiceField
 from zhenwu.orgs.models import Role, Unit
 
-
-def _control(**attrs: Any) -> dict[str, Any]:
-    return {"class": "form-control", **attrs}
+_control = control
 
 
 class RoleChoiceField(forms.ModelChoiceField):

@@ -19,15 +19,15 @@ from zhenwu.orgs.scope import user_has_capability
 ViewFunc = Callable[..., HttpResponse]
 
 
-def capability_required(capability: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Login, then the capability; without it the page is 403 with a Chinese reason."""
+def capability_required(*capabilities: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Login, then any one of the capabilities (none given: login only); else 403 with a Chinese reason."""
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not user_has_capability(request.user, capability):
+            if capabilities and not any(user_has_capability(request.user, c) for c in capabilities):
                 raise PermissionDenied(
-                    f"您没有“{capability_label(capability)}”的权限，如需办理请联系系统管理员。"
+                    f"您没有“{capability_label(capabilities[0])}”的权限，如需办理请联系系统管理员。"
                 )
             return view(request, *args, **kwargs)
 

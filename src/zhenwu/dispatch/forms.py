@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from zhenwu.core.forms import control
 from zhenwu.dispatch.models import CatalogueEntry
 from zhenwu.orgs.choices import UnitType
 from zhenwu.orgs.models import Unit
@@ -13,8 +14,7 @@ from zhenwu.orgs.models import Unit
 PHRASE_HELP = "用顿号、逗号或换行分隔。"
 
 
-def _control(**attrs: Any) -> dict[str, Any]:
-    return {"class": "form-control", **attrs}
+_control = control
 
 
 class CatalogueFilterForm(forms.Form):

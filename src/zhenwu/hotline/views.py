@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
-from zhenwu.core.parts import capability_label
 from zhenwu.core.services import DOCUMENT_TYPES, attachment_create
-from zhenwu.core.web import form_error, paginate
+from zhenwu.core.web import capability_required, form_error, paginate
 from zhenwu.hotline import forms as f
 from zhenwu.hotline import selectors, services
 from zhenwu.hotline.capabilities import HotlineCapability as Cap
@@ -48,25 +45,7 @@ from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 ViewFunc = Callable[..., HttpResponse]
 
 
-def needs(*capabilities: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Login, then any one of the capabilities; without it 403 with a Chinese reason."""
-
-    def decorator(view: ViewFunc) -> ViewFunc:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if capabilities and not any(user_has_capability(request.user, c) for c in capabilities):
-                raise PermissionDenied(
-                    f"您没有“{capability_label(capabilities[0])}”的权限，如需办理请联系系统管理员。"
-                )
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
-def workorders_available() -> bool:
-    return hasattr(ListenerIssue, "work_order")
+needs = capability_required  # any one of the part's capabilities
 
 
 def _caps(user: Any) -> dict[str, bool]:
@@ -479,8 +458,6 @@ def _default_deadline() -> date:
 
 
 def _workorder_form(issue: ListenerIssue, data: Any = None) -> Any:
-    if not workorders_available():
-        return None
     from zhenwu.hotline.workorder_link import WorkOrderForm
 
     return WorkOrderForm(data, prefix=f"w{issue.pk}", issue=issue)
@@ -814,6 +791,5 @@ def evaluation(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rule": rule,
             "caps": _caps(request.user),
-            "workorders": workorders_available(),
         },
     )

@@ -4,12 +4,11 @@ from typing import Any
 
 from django import forms
 
+from zhenwu.core.forms import control
 from zhenwu.knowledge.models import Article
 from zhenwu.orgs.models import Unit
 
-
-def _control(**attrs: Any) -> dict[str, Any]:
-    return {"class": "form-control", **attrs}
+_control = control
 
 
 class ArticleSearchForm(forms.Form):

@@ -7,14 +7,14 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from zhenwu.core.forms import control
 from zhenwu.orgs.choices import UnitKind, UnitType
 from zhenwu.orgs.models import Unit
 
 INDENT = "\u3000"  # full-width space: indents option labels by tree depth without CSS
 
 
-def _control(**attrs: Any) -> dict[str, Any]:
-    return {"class": "form-control", **attrs}
+_control = control
 
 
 class UnitChoiceField(forms.ModelChoiceField):
