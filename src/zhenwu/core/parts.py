@@ -9,6 +9,8 @@ A part is a Django app under ``zhenwu.<name>``. Each hook is an optional module 
 - ``<part>.demo``: ``load_demo(admin) -> dict[str, int]`` (idempotent, through services) and
   optionally ``describe() -> list[str]`` for lines printed after the demo is loaded.
 - ``<part>.beat``: ``SCHEDULE``, entries merged into Celery beat's schedule.
+- ``<part>.metrics``: ``METRICS: list[Metric]``, figures other parts read by key (below).
+- ``<part>.portal``: ``ENTRIES: list[PortalEntry]``, public entry points on the home page (below).
 
 Keeping these in the part means a new part touches no shared file besides this list.
 """
@@ -16,8 +18,11 @@ Keeping these in the part means a new part touches no shared file besides this l
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from types import ModuleType
+from typing import Any
 
 PARTS: list[str] = ["workorders", "dispatch", "knowledge", "hotline", "assessment"]
 
@@ -51,3 +56,73 @@ def role_grants(role_code: str) -> list[str]:
     for module in part_modules("capabilities"):
         grants.extend(str(c) for c in getattr(module, "ROLE_GRANTS", {}).get(role_code, []))
     return grants
+
+
+# --- metrics hook -------------------------------------------------------------------------------
+# ``<part>.metrics`` declares ``METRICS: list[Metric]``. Readers (assessment's computed indicators,
+# annual targets, the 驾驶舱) find figures here by key and never import another part's selectors.
+
+MetricFunc = Callable[[Sequence[Any], date, date], dict[int, float | None]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure a part offers to the others.
+
+    ``compute(units, start, end)`` returns ``{unit_id: value}`` for the given units over the
+    period (both days included); a town-wide figure is returned under the town unit's id. A unit
+    with no data is absent or ``None`` — never an invented 0.
+    """
+
+    key: str  # "<part>.<name>", stable: stored in assessment indicators and targets
+    label: str  # Chinese, shown everywhere
+    unit: str  # "%", "件", "家", "天", "分" …
+    definition: str  # Chinese text shown on the definitions page
+    higher_is_better: bool
+    compute: MetricFunc = field(compare=False)
+    ratio: bool = False  # values are fractions 0..1, shown as percentages
+
+
+def metrics() -> dict[str, Metric]:
+    """Every registered metric by key, in PARTS order."""
+    found: dict[str, Metric] = {}
+    for module in part_modules("metrics"):
+        for metric in getattr(module, "METRICS", []):
+            if metric.key in found:
+                raise ValueError(f"metric {metric.key!r} registered twice")
+            found[metric.key] = metric
+    return found
+
+
+def metric(key: str) -> Metric:
+    from zhenwu.core.errors import DomainError
+
+    try:
+        return metrics()[key]
+    except KeyError:
+        raise DomainError("指标不存在，请从列表中选择。", field="metric", code="unknown_metric") from None
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    return [(m.key, m.label) for m in metrics().values()]
+
+
+# --- portal hook --------------------------------------------------------------------------------
+# ``<part>.portal`` declares ``ENTRIES: list[PortalEntry]``: the public entry points the home page
+# ``/`` shows to citizens and businesses (办事指南, 证照核验, 进度查询 …).
+
+
+@dataclass(frozen=True)
+class PortalEntry:
+    title: str  # Chinese, short: "我要反映"
+    description: str  # one Chinese sentence
+    url_name: str  # a URL name reversible without arguments, e.g. "govservices:guide"
+    icon: str = ""  # a Tabler icon name, optional
+    order: int = 100  # lower first
+
+
+def portal_entries() -> list[PortalEntry]:
+    entries: list[PortalEntry] = []
+    for module in part_modules("portal"):
+        entries.extend(getattr(module, "ENTRIES", []))
+    return sorted(entries, key=lambda e: e.order)
