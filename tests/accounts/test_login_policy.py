@@ -81,7 +81,7 @@ def test_business_roles_do_not_need_a_second_factor(client, cast):
 def test_separation_of_duties_refuses_a_second_admin_kind(cast):
     with pytest.raises(DomainError) as exc:
         membership_add(
-            actor=cast.sysadmin,
+            actor=cast.secadmin,
             user=cast.auditadmin,
             unit=cast.department,
             role=Role.objects.get(code="sec_admin"),
@@ -89,7 +89,7 @@ def test_separation_of_duties_refuses_a_second_admin_kind(cast):
     assert "三员分立" in exc.value.message
     # The same admin kind in another unit is fine.
     membership_add(
-        actor=cast.sysadmin, user=cast.auditadmin, unit=cast.town, role=Role.objects.get(code="audit_admin")
+        actor=cast.secadmin, user=cast.auditadmin, unit=cast.town, role=Role.objects.get(code="audit_admin")
     )
 
 

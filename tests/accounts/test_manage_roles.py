@@ -45,14 +45,26 @@ def test_it_lists_roles_with_scope_read_only_flag_admin_kind_and_capabilities(
     assert "core.reveal_pii" not in html  # labels, not codes
 
 
-def test_it_renders_the_role_form_for_the_system_admin(client: Client, cast: Cast) -> None:
-    html = page(login(client, cast.sysadmin).get(reverse("accounts:role_edit", args=[role("sys_admin").pk])))
+def test_it_renders_an_admin_role_form_for_the_security_admin(client: Client, cast: Cast) -> None:
+    html = page(login(client, cast.secadmin).get(reverse("accounts:role_edit", args=[role("sys_admin").pk])))
     assert "系统管理员" in html and "不能修改" in html
     assert 'name="admin_kind"' not in html
     assert 'value="accounts.manage_users" id=' in html and "checked" in html
 
 
-@pytest.mark.parametrize("who", ["yahe_cadre", "auditadmin", "secadmin", "town_admin"])
+def test_the_security_admin_edits_only_administrator_roles(client: Client, cast: Cast) -> None:
+    c = login(client, cast.secadmin)
+    assert c.get(reverse("accounts:role_edit", args=[role("citizen").pk])).status_code == 403
+    assert c.get(reverse("accounts:role_edit", args=[role("audit_admin").pk])).status_code == 200
+    assert (
+        login(Client(), cast.sysadmin)
+        .get(reverse("accounts:role_edit", args=[role("audit_admin").pk]))
+        .status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize("who", ["yahe_cadre", "auditadmin", "town_admin"])
 def test_it_refuses_the_role_pages_to_people_without_role_management(
     client: Client, cast: Cast, who: str
 ) -> None:
@@ -111,7 +123,18 @@ def test_it_refuses_audit_rights_for_the_system_admin_role_under_the_three_admin
 ) -> None:
     sys_admin = role("sys_admin")
     before = list(sys_admin.capabilities)
-    response = login(client, cast.sysadmin).post(
+    # The system admin may not edit an administrator role at all; the security admin may, within the rule.
+    refused = login(Client(), cast.sysadmin).post(
+        reverse("accounts:role_edit", args=[sys_admin.pk]),
+        {
+            "name": "系统管理员",
+            "data_scope": "all",
+            "can_write": "on",
+            "capabilities": [*before, "audit.view"],
+        },
+    )
+    assert refused.status_code == 403
+    response = login(client, cast.secadmin).post(
         reverse("accounts:role_edit", args=[sys_admin.pk]),
         {
             "name": "系统管理员",

@@ -57,7 +57,20 @@ def test_it_renders_every_user_page_for_the_system_admin(client: Client, cast: C
         assert "<html" in page(response)
 
 
-@pytest.mark.parametrize("who", ["yahe_cadre", "auditadmin", "secadmin"])
+def test_the_security_admin_sees_people_but_cannot_create_or_edit_them(client: Client, cast: Cast) -> None:
+    c = login(client, cast.secadmin)
+    assert c.get(reverse("accounts:user_list")).status_code == 200
+    assert c.get(reverse("accounts:user_detail", args=[cast.yahe_viewer.pk])).status_code == 200
+    for method, name, args in [
+        ("get", "user_export", []),
+        ("get", "user_create", []),
+        ("get", "user_edit", [cast.yahe_viewer.pk]),
+        ("post", "user_reset_password", [cast.yahe_viewer.pk]),
+    ]:
+        assert getattr(c, method)(reverse(f"accounts:{name}", args=args)).status_code == 403, name
+
+
+@pytest.mark.parametrize("who", ["yahe_cadre", "auditadmin"])
 def test_it_refuses_the_user_pages_to_people_without_user_management(
     client: Client, cast: Cast, who: str
 ) -> None:

@@ -9,9 +9,10 @@ from django.core.validators import RegexValidator
 
 from zhenwu.core.forms import control
 from zhenwu.core.parts import capability_choices
-from zhenwu.orgs.choices import DataScope
+from zhenwu.orgs.choices import Capability, DataScope
 from zhenwu.orgs.manage_forms import UnitChoiceField, UnitMultipleChoiceField
 from zhenwu.orgs.models import Role, Unit
+from zhenwu.orgs.scope import user_has_capability
 
 _control = control
 
@@ -160,6 +161,13 @@ class MembershipForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["unit"].empty_label = "请选择单位"  # type: ignore[attr-defined]
         self.fields["role"].empty_label = "请选择角色"  # type: ignore[attr-defined]
+        # 三员分立: the security administrator grants the administrator roles, everyone else the business roles.
+        roles = Role.objects.all()
+        if user_has_capability(actor, Capability.MANAGE_SECURITY):
+            roles = roles.exclude(admin_kind="")
+        else:
+            roles = roles.filter(admin_kind="")
+        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
 
 
 class RoleForm(forms.Form):

@@ -39,7 +39,7 @@ from zhenwu.core.exports import Column, xlsx_response
 from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.orgs.choices import Capability, DataScope
 from zhenwu.orgs.models import Membership, Role
-from zhenwu.orgs.scope import get_scoped_object, user_has_capability
+from zhenwu.orgs.scope import access_of, get_scoped_object, user_has_capability
 
 ONE_TIME_PASSWORD_KEY = "zhenwu_one_time_password"
 USERS_PER_PAGE = 20
@@ -82,7 +82,7 @@ def _filtered_users(request: HttpRequest, form: UserFilterForm) -> QuerySet[User
     ).order_by("username")
 
 
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET, user=request.user)
     page, querystring_base = paginate(request, _filtered_users(request, form), USERS_PER_PAGE)
@@ -198,11 +198,25 @@ def _detail_context(
         "one_time_password": _pop_one_time_password(request, user),
         "can_reveal": bool(user.phone) and user_has_capability(request.user, Capability.REVEAL_PII),
         "is_self": user.pk == request.user.pk,
+        **_reset_rights(request.user, user),
+    }
+
+
+def _reset_rights(actor: Any, user: User) -> dict[str, bool]:
+    """Which buttons the page offers; the services decide again (三员分立)."""
+    manages_users = user_has_capability(actor, Capability.MANAGE_USERS)
+    security = user_has_capability(actor, Capability.MANAGE_SECURITY)
+    subject_is_admin = bool(access_of(user).admin_kinds)
+    not_self = user.pk != getattr(actor, "pk", None)
+    return {
+        "can_manage_users": manages_users,
+        "can_reset_password": not_self and (security if subject_is_admin else manages_users),
+        "can_reset_otp": not_self and security and subject_is_admin,
     }
 
 
 @never_cache
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_scoped_object(User.objects.all(), request.user, pk=pk)
     return render(request, "accounts/manage/user_detail.html", _detail_context(request, user))
@@ -233,7 +247,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_scoped_object(User.objects.all(), request.user, "change", pk=pk)
     try:
@@ -245,6 +259,22 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _remember_one_time_password(request, user, password)
         messages.success(request, f"已重置“{user.display_name}”的密码。")
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_SECURITY)
+def user_reset_otp(request: HttpRequest, pk: int) -> HttpResponse:
+    """安全管理员 removes an administrator's second factor (lost phone); audited and announced."""
+    user = get_scoped_object(User.objects.all(), request.user, "change", pk=pk)
+    try:
+        services.user_reset_otp(actor=request.user, user=user)
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已重置“{user.display_name}”的动态口令，其下次登录时须重新绑定。")
     return redirect("accounts:user_detail", pk=user.pk)
 
 
@@ -275,7 +305,7 @@ def user_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, Capability.MANAGE_SECURITY)
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_scoped_object(User.objects.all(), request.user, pk=pk)
     form = MembershipForm(request.POST, actor=request.user)
@@ -321,7 +351,7 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- roles
 
 
-@capability_required(Capability.MANAGE_ROLES)
+@capability_required(Capability.MANAGE_ROLES, Capability.MANAGE_SECURITY)
 def role_list(request: HttpRequest) -> HttpResponse:
     roles = (
         Role.objects.annotate(people=Count("memberships", filter=Q(memberships__is_active=True)))
@@ -331,9 +361,13 @@ def role_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/manage/role_list.html", {"roles": roles})
 
 
-@capability_required(Capability.MANAGE_ROLES)
+@capability_required(Capability.MANAGE_ROLES, Capability.MANAGE_SECURITY)
 def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     role = get_object_or_404(Role, pk=pk)
+    # 三员分立: administrator roles are the security administrator's, business roles the system administrator's.
+    needed = Capability.MANAGE_SECURITY if role.admin_kind else Capability.MANAGE_ROLES
+    if not user_has_capability(request.user, needed):
+        raise PermissionDenied(f"您没有“{needed.label}”的权限。")
     form = RoleForm(request.POST or None, actor=request.user, role=role)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

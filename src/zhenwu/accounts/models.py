@@ -22,6 +22,7 @@ class User(AbstractUser):
     SCOPE_UNIT = "memberships__unit"
     SCOPE_OWNER = "id"
     SCOPE_MULTI = True
+    SCOPE_ADMIN = True
     PII_FIELDS = {"phone": "phone"}
 
     real_name = models.CharField("姓名", max_length=40, blank=True)

@@ -93,16 +93,77 @@ def user_update(*, actor: Any, user: User, real_name: str, phone: str, is_active
     return user
 
 
+def _is_admin_role(role: Role) -> bool:
+    return bool(role.admin_kind) or any(c in ADMIN_CAPABILITY_KIND for c in role.capabilities)
+
+
+def _require_security_admin_for(actor: Any, target: User, what: str) -> None:
+    """Resets of an administrator's credentials: only the security administrator, never on oneself."""
+    if target.pk == getattr(actor, "pk", None):
+        raise DomainError(f"不能{what}自己的账号：请在“修改密码”或“动态口令”页面自行更换。")
+    if not user_has_capability(actor, Capability.MANAGE_SECURITY):
+        raise PermissionDeniedError(f"三员分立：管理员账号的{what}只能由安全管理员办理。")
+
+
+def _announce_admin_reset(*, actor: Any, target: User, what: str) -> None:
+    """Tell the owner and every audit administrator, on their workbench, that a reset happened."""
+    from zhenwu.core.notify import notify
+
+    who = getattr(actor, "display_name", "") or getattr(actor, "username", "")
+    notify(
+        channel="inbox",
+        subject=f"您的账号已被{what}",
+        body=f"安全管理员{who}于{timezone.localtime():%Y-%m-%d %H:%M}{what}。如非您本人申请，请立即联系审计管理员。",
+        user=target,
+        obj=target,
+    )
+    auditors = User.objects.filter(
+        memberships__role__admin_kind=AdminKind.AUDIT, memberships__is_active=True, is_active=True
+    ).distinct()
+    for auditor in auditors:
+        if auditor.pk != target.pk:
+            notify(
+                channel="inbox",
+                subject=f"{what}：{target.display_name}",
+                body=f"安全管理员{who}对管理员账号 {target.username} 执行了{what}，请在审计日志中核查。",
+                user=auditor,
+                obj=target,
+            )
+
+
 @transaction.atomic
 def user_reset_password(*, actor: Any, user: User) -> str:
-    require_capability(actor, Capability.MANAGE_USERS)
+    """A one-time password. An administrator's password: only the security administrator, announced."""
+    is_admin = bool(admin_kinds_of(user))
+    if is_admin:
+        _require_security_admin_for(actor, user, "重置管理员密码")
+    else:
+        require_capability(actor, Capability.MANAGE_USERS)
     temporary = generate_temporary_password()
     user.set_password(temporary)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     _remember_password(user)
-    audit_record(actor=actor, action="user.reset_password", obj=user, message="重置为一次性密码")
+    if is_admin:
+        audit_record(
+            actor=actor, action="admin.reset_password", obj=user, message="重置管理员密码为一次性密码"
+        )
+        _announce_admin_reset(actor=actor, target=user, what="重置管理员密码")
+    else:
+        audit_record(actor=actor, action="user.reset_password", obj=user, message="重置为一次性密码")
     return temporary
+
+
+@transaction.atomic
+def user_reset_otp(*, actor: Any, user: User) -> int:
+    """Remove an administrator's second factor (lost phone); they bind a new one at next login."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_security_admin_for(actor, user, "重置动态口令")
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="admin.otp_reset", obj=user, message=f"删除 {removed} 个动态口令设备")
+    _announce_admin_reset(actor=actor, target=user, what="重置动态口令")
+    return removed
 
 
 def user_change_password(*, user: User, old_password: str, new_password: str) -> User:
@@ -141,6 +202,18 @@ def user_unlock(*, actor: Any, user: User) -> None:
 
 def _check_separation_of_duties(user: User, role: Role) -> None:
     held = admin_kinds_of(user)
+    has_business_role = Membership.objects.filter(user=user, is_active=True, role__admin_kind="").exists()
+    if role.admin_kind and has_business_role:
+        raise DomainError(
+            f"三员分立：{user.display_name} 已担任业务角色，{AdminKind(role.admin_kind).label}"
+            "不能与业务角色兼任，请为管理员另设专用账号。",
+            field="role",
+        )
+    if not role.admin_kind and held:
+        names = "、".join(AdminKind(k).label for k in sorted(held))
+        raise DomainError(
+            f"三员分立：{user.display_name} 担任{names}，不能再兼任业务角色“{role.name}”。", field="role"
+        )
     if role.admin_kind:
         other = held - {role.admin_kind}
         if other:
@@ -153,14 +226,20 @@ def _check_separation_of_duties(user: User, role: Role) -> None:
 
 @transaction.atomic
 def membership_add(*, actor: Any, user: User, unit: Unit, role: Role, title: str = "") -> Membership:
-    require_capability(actor, Capability.MANAGE_USERS)
+    admin_role = _is_admin_role(role)
+    if admin_role:
+        # 三员分立: a role carrying administrator capabilities is given by the security administrator.
+        if not user_has_capability(actor, Capability.MANAGE_SECURITY):
+            raise PermissionDeniedError(f"三员分立：“{role.name}”属于管理员角色，只能由安全管理员授予。")
+    else:
+        require_capability(actor, Capability.MANAGE_USERS)
     if not Unit.objects.visible_to(actor, "change").filter(pk=unit.pk).exists():
         raise PermissionDeniedError("该单位不在您的管理范围内。")
     # Without role management an admin may only grant roles that stay inside their own scope:
     # anchored at a unit they may change, no town-wide or custom scope, no capability they lack.
     beyond_own = set(role.capabilities) - set(access_of(actor).capabilities)
-    broad = role.admin_kind or beyond_own or role.data_scope in (DataScope.ALL, DataScope.CUSTOM)
-    if broad and not user_has_capability(actor, Capability.MANAGE_ROLES):
+    broad = beyond_own or role.data_scope in (DataScope.ALL, DataScope.CUSTOM)
+    if not admin_role and broad and not user_has_capability(actor, Capability.MANAGE_ROLES):
         raise PermissionDeniedError(f"“{role.name}”的权限超出您的管理范围，只有系统管理员可以授予。")
     # Lock the person's row so two concurrent grants cannot both pass the 三员分立 check.
     User.objects.select_for_update().filter(pk=user.pk).first()
@@ -168,7 +247,12 @@ def membership_add(*, actor: Any, user: User, unit: Unit, role: Role, title: str
     if Membership.objects.filter(user=user, unit=unit, role=role).exists():
         raise DomainError(f"{user.display_name} 已在{unit.name}担任{role.name}。", field="role")
     membership = Membership.objects.create(user=user, unit=unit, role=role, title=title.strip())
-    audit_record(actor=actor, action="membership.add", obj=membership, after=snapshot(membership))
+    audit_record(
+        actor=actor,
+        action="admin.grant_role" if admin_role else "membership.add",
+        obj=membership,
+        after=snapshot(membership),
+    )
     return membership
 
 
@@ -198,7 +282,11 @@ def role_update(
     capabilities: list[str],
     custom_units: list[Unit],
 ) -> Role:
-    require_capability(actor, Capability.MANAGE_ROLES)
+    if role.admin_kind:
+        if not user_has_capability(actor, Capability.MANAGE_SECURITY):
+            raise PermissionDeniedError("三员分立：管理员角色的权限只能由安全管理员调整。")
+    else:
+        require_capability(actor, Capability.MANAGE_ROLES)
     valid_caps = {code for code, _ in capability_choices()}
     unknown = [c for c in capabilities if c not in valid_caps]
     if unknown:

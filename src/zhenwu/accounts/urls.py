@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "manage/users/<int:pk>/reset-password/", manage_views.user_reset_password, name="user_reset_password"
     ),
+    path("manage/users/<int:pk>/reset-otp/", manage_views.user_reset_otp, name="otp_reset"),
     path("manage/users/<int:pk>/reveal-phone/", manage_views.user_reveal_phone, name="user_reveal_phone"),
     path("manage/users/<int:pk>/memberships/add/", manage_views.membership_add, name="membership_add"),
     path("manage/memberships/<int:pk>/remove/", manage_views.membership_remove, name="membership_remove"),

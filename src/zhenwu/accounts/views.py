@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -81,15 +82,31 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Bind an authenticator app (TOTP). Required for 系统/安全/审计管理员."""
+    """Bind an authenticator app (TOTP). Required for 系统/安全/审计管理员.
+
+    Whoever already has a bound device must pass it first: re-binding needs the current factor.
+    """
+    verified = bool(request.user.is_verified())  # type: ignore[union-attr]
+    if otp.confirmed_device(request.user) is not None and not verified:
+        messages.info(request, "您已绑定动态口令，请先输入当前验证码；手机丢失请联系安全管理员重置。")
+        return redirect(f"{reverse('accounts:otp_verify')}?next={_safe_next(request)}")
     device = otp.pending_device(request.user)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp.otp_confirm(user=request.user, device=device, token=form.cleaned_data["token"]):
+        try:
+            confirmed = otp.otp_confirm(
+                user=request.user, device=device, token=form.cleaned_data["token"], verified=verified
+            )
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+            confirmed = False
+        else:
+            if not confirmed:
+                form.add_error("token", "验证码不正确或已过期，请输入手机上当前显示的 6 位数字。")
+        if confirmed:
             otp_login(request, device)
             messages.success(request, "动态口令已绑定，以后登录时请输入手机上显示的验证码。")
             return redirect(_safe_next(request))
-        form.add_error("token", "验证码不正确或已过期，请输入手机上当前显示的 6 位数字。")
     context = {
         "form": form,
         "device": device,

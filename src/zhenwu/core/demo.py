@@ -242,7 +242,16 @@ def load_demo() -> dict[str, int]:
         unit = Unit.objects.get(code=spec.unit_code)
         role = Role.objects.get(code=spec.role)
         if not Membership.objects.filter(user=user, unit=unit, role=role).exists():
-            account_services.membership_add(actor=admin, user=user, unit=unit, role=role, title=spec.title)
+            if role.admin_kind:
+                # Bootstrap of the separated administrators (三员): no security admin exists yet to grant them.
+                membership = Membership.objects.create(user=user, unit=unit, role=role, title=spec.title)
+                audit_record(
+                    actor=None, action="demo.bootstrap", obj=membership, message="创建演示管理员任职"
+                )
+            else:
+                account_services.membership_add(
+                    actor=admin, user=user, unit=unit, role=role, title=spec.title
+                )
             counts["memberships"] += 1
     for module in part_modules("demo"):
         counts.update(module.load_demo(admin))

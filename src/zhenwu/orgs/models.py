@@ -13,6 +13,7 @@ class Unit(BaseModel):
     """A node of the organisation tree: 镇 → 部门 / 村 / 社区 → 网格 / 便民服务站."""
 
     SCOPE_UNIT = ""  # the unit itself is the scope anchor
+    SCOPE_ADMIN = True  # the 三员 administrators manage the tree
 
     parent = models.ForeignKey(
         "self",
@@ -98,6 +99,7 @@ class Membership(BaseModel):
     """A person holds a role in a unit; the role's data scope is anchored at that unit."""
 
     SCOPE_UNIT = "unit"
+    SCOPE_ADMIN = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, related_name="memberships"

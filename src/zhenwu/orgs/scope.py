@@ -30,6 +30,7 @@ class ScopeGrant:
     unit_path: str
     custom_unit_ids: tuple[int, ...]
     can_write: bool
+    admin: bool = False  # from a 三员 role: reaches only models that declare SCOPE_ADMIN
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def access_of(user: Any) -> Access:
                 unit_path=m.unit.path,
                 custom_unit_ids=tuple(u.pk for u in m.role.custom_units.all()),
                 can_write=m.role.can_write,
+                admin=bool(m.role.admin_kind),
             )
         )
     access = Access(tuple(grants), frozenset(capabilities), frozenset(admin_kinds))
@@ -82,7 +84,13 @@ def access_of(user: Any) -> Access:
 
 
 def user_grants(user: Any) -> tuple[ScopeGrant, ...]:
-    return access_of(user).grants
+    """The business grants: what a person may see of citizens' and units' business data.
+
+    Grants of the three administrator roles (三员) are left out: least privilege keeps the system,
+    security and audit administrators out of work orders, photos, assessments and the rest. They
+    reach only the models that declare ``SCOPE_ADMIN = True`` (units, people, memberships).
+    """
+    return tuple(g for g in access_of(user).grants if not g.admin)
 
 
 def scope_q(model: type[models.Model], user: Any, action: Action = "view") -> Q | None:
@@ -99,7 +107,8 @@ def scope_q(model: type[models.Model], user: Any, action: Action = "view") -> Q 
     path_field = f"{unit_lookup}__path" if unit_lookup else "path"
 
     q = Q(pk__in=[])
-    for grant in user_grants(user):
+    grants = access_of(user).grants if getattr(model, "SCOPE_ADMIN", False) else user_grants(user)
+    for grant in grants:
         if action == "change" and not grant.can_write:
             continue
         if grant.scope == DataScope.ALL:
