@@ -32,6 +32,9 @@ SECRET_KEY = os.environ.get("ZHENWU_SECRET_KEY", DEV_SECRET_KEY)
 ZHENWU_DATA_KEY = os.environ.get("ZHENWU_DATA_KEY", DEV_DATA_KEY)
 ZHENWU_INDEX_KEY = os.environ.get("ZHENWU_INDEX_KEY", DEV_INDEX_KEY)
 ZHENWU_AUDIT_KEY = os.environ.get("ZHENWU_AUDIT_KEY", DEV_AUDIT_KEY)
+# The audit chain head is appended here every minute (and logged to "zhenwu.audit.anchor", which a
+# deployment routes to syslog): `zhenwu audit verify --anchor FILE` checks the chain against it.
+ZHENWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENWU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.jsonl"))
 # Demo accounts (known passwords) may log in only when this is on; default follows DEBUG.
 ZHENWU_DEMO_ACCOUNTS = env_bool("ZHENWU_DEMO_ACCOUNTS", DEBUG)
 ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
@@ -241,6 +244,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhenwu.audit.tasks.seal_audit_chain", "schedule": 10.0},
+    "audit-anchor": {"task": "zhenwu.audit.tasks.export_audit_anchor", "schedule": 60.0},
     "notify-retry": {"task": "zhenwu.core.tasks.retry_notifications", "schedule": 60.0},
 }
 CACHES = (

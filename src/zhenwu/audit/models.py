@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from zhenwu.core.errors import DomainError
 
@@ -22,7 +23,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """Append-only audit record. Rows are sealed into an HMAC-SM3 chain in `seq` order by the sealer."""
 
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -43,6 +44,10 @@ class AuditEvent(models.Model):
     result = models.CharField("结果", max_length=10, choices=AuditResult.choices, default=AuditResult.SUCCESS)
     message = models.CharField("说明", max_length=500, blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
+    # Written by the writer, in its own transaction, under the audit key: a row inserted without the
+    # key (straight into the database) has no valid row_mac, is never sealed and `audit verify` names it.
+    nonce = models.CharField("写入随机数", max_length=32, unique=True)
+    row_mac = models.CharField("写入校验值", max_length=64, blank=True)
     # Filled by the sealer, never by the writer: writers take no chain lock.
     seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True)
     prev_mac = models.CharField("前序校验值", max_length=64, blank=True)

@@ -9,6 +9,7 @@ requests. Each sealed row stores prev_mac and mac = HMAC-SM3(key, prev_mac | can
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -91,20 +92,25 @@ def audit_record(
     if extra:
         changes["extra"] = _jsonable(extra)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_name = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else ""
     event = AuditEvent(
+        created_at=timezone.now(),
         actor=actor if is_user else None,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else "",
-        ip=ctx.ip,
-        user_agent=ctx.user_agent,
-        request_id=ctx.request_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
+        actor_name=actor_name[:80],
+        # Stored forms, so the MAC computed now matches the row read back later.
+        ip=AuditEvent._meta.get_field("ip").get_prep_value(ctx.ip or None),
+        user_agent=(ctx.user_agent or "")[:300],
+        request_id=(ctx.request_id or "")[:32],
+        action=action[:60],
+        object_type=object_type[:60],
+        object_id=object_id[:64],
         object_repr=object_repr[:200],
         result=result,
         message=message[:500],
-        changes=changes,
+        changes=json.loads(json.dumps(changes, ensure_ascii=False)),
+        nonce=secrets.token_hex(16),
     )
+    event.row_mac = row_mac(event)
     event.save(force_insert=True)
     transaction.on_commit(schedule_seal)
     return event
@@ -137,6 +143,36 @@ def canonical(event: AuditEvent) -> bytes:
     return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def row_canonical(event: AuditEvent) -> bytes:
+    """The row as written, without its id (unknown before the insert) but with its unique nonce."""
+    created = event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    row = [
+        event.nonce,
+        created,
+        event.actor_id,
+        event.actor_name,
+        event.ip or "",
+        event.user_agent,
+        event.request_id,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.object_repr,
+        event.result,
+        event.message,
+        event.changes,
+    ]
+    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def row_mac(event: AuditEvent) -> str:
+    return crypto.audit_mac("row", row_canonical(event))
+
+
+def row_is_genuine(event: AuditEvent) -> bool:
+    return bool(event.nonce) and bool(event.row_mac) and event.row_mac == row_mac(event)
+
+
 def _head_mac(last_seq: int, last_mac: str) -> str:
     return crypto.audit_mac("head", f"{last_seq}|{last_mac}".encode())
 
@@ -158,7 +194,17 @@ def audit_seal(*, batch: int = 2000) -> int:
         head = qs.first()
         if head is None:
             return 0
-        pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+        waiting = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+        # A row written without the audit key (straight into the database) is never sealed as
+        # genuine: it stays unsealed and `audit verify` reports it by id.
+        pending = [e for e in waiting if row_is_genuine(e)]
+        if len(pending) < len(waiting):
+            import logging
+
+            logging.getLogger("zhenwu.audit").error(
+                "审计事件 %s 没有有效的写入校验值，拒绝封存（疑似被直接插入数据库）。",
+                ", ".join(f"#{e.pk}" for e in waiting if not row_is_genuine(e)),
+            )
         if not pending:
             return 0
         for event in pending:
@@ -238,6 +284,8 @@ def audit_verify() -> VerifyReport:
             return VerifyReport(
                 False, checked, unsealed, f"{where}审计事件 #{ev.pk} 之前的记录被删除。", ev.pk, "deleted"
             )
+        if not row_is_genuine(ev):
+            return VerifyReport(False, checked, unsealed, _not_written_by_zhenwu(ev.pk), ev.pk, "inserted")
         prev_mac = ev.mac
         prev_id = ev.pk
         checked += 1
@@ -267,4 +315,84 @@ def audit_verify() -> VerifyReport:
             forged.pk,
             "inserted",
         )
+    for ev in AuditEvent.objects.filter(seq__isnull=True).order_by("id").iterator(chunk_size=2000):
+        if not row_is_genuine(ev):
+            return VerifyReport(False, checked, unsealed, _not_written_by_zhenwu(ev.pk), ev.pk, "inserted")
     return VerifyReport(True, checked, unsealed)
+
+
+def _not_written_by_zhenwu(pk: int) -> str:
+    return f"审计事件 #{pk} 是被插入的记录：没有写入时的有效校验值，不是由系统写入的。"
+
+
+# --------------------------------------------------------------------------- anchor outside the database
+
+
+def anchor_line() -> dict[str, Any]:
+    """The chain head as a record to keep outside the database (a file, syslog)."""
+    head = ensure_chain_head()
+    return {
+        "last_seq": head.last_seq,
+        "last_mac": head.last_mac,
+        "head_mac": head.head_mac,
+        "time": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def audit_anchor_export(path: str | None = None) -> dict[str, Any]:
+    """Append the chain head to the anchor file and to the syslog logger (Celery beat, every minute)."""
+    import logging
+    from pathlib import Path
+
+    line = anchor_line()
+    target = Path(path or settings.ZHENWU_AUDIT_ANCHOR_FILE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    logging.getLogger("zhenwu.audit.anchor").info("audit-anchor %s", json.dumps(line))
+    return line
+
+
+def audit_verify_anchor(path: str) -> VerifyReport:
+    """Verify the chain, then check that it still holds every head recorded in the anchor file.
+
+    A chain cut back to an older state (rows deleted with an old head restored) passes the keyed
+    checks inside the database but not this one: the anchored heads live outside it.
+    """
+    from pathlib import Path
+
+    report = audit_verify()
+    if not report.ok:
+        return report
+    try:
+        lines = [ln for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
+        anchors = [json.loads(ln) for ln in lines]
+    except (OSError, ValueError) as exc:
+        return VerifyReport(
+            False, report.checked, report.unsealed, f"无法读取锚点文件：{exc}", None, "anchor"
+        )
+    head = ensure_chain_head()
+    for anchor in anchors:
+        seq, mac = int(anchor.get("last_seq", 0)), str(anchor.get("last_mac", ""))
+        if anchor.get("head_mac") != _head_mac(seq, mac):
+            return VerifyReport(
+                False,
+                report.checked,
+                report.unsealed,
+                f"锚点记录（{anchor.get('time')}）本身无效。",
+                None,
+                "anchor",
+            )
+        if seq == 0:
+            continue
+        if seq > head.last_seq or not AuditEvent.objects.filter(seq=seq, mac=mac).exists():
+            return VerifyReport(
+                False,
+                report.checked,
+                report.unsealed,
+                f"审计链与 {anchor.get('time')} 的锚点不符：序号 {seq} 的记录已不在链中（链被截断或回滚）。",
+                None,
+                "anchor",
+            )
+    report.details.append(f"与 {len(anchors)} 个锚点一致")
+    return report
