@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from zhenwu.core.exports import neutralise
+
 EXCEL_EPOCH = date(1899, 12, 30)
 # Characters XML 1.0 forbids; they are dropped from cell text.
 _FORBIDDEN = {c: None for c in range(32) if c not in (9, 10, 13)}
@@ -66,7 +68,7 @@ def _cell(ref: str, value: Any) -> str:
         return f'<c r="{ref}" s="2"><v>{(value - EXCEL_EPOCH).days}</v></c>'
     if isinstance(value, int | float | Decimal):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    text = escape(str(value).translate(_FORBIDDEN))
+    text = escape(neutralise(str(value)).translate(_FORBIDDEN))
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -25,6 +25,16 @@ class Column:
     width: int = 16
 
 
+# OWASP CSV/formula injection: a cell whose text begins with one of these is read as a formula
+# (or a DDE command) by Excel, WPS or LibreOffice once the cell is edited or the file re-saved.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet must show as text: a leading formula trigger gets a ' in front."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
@@ -34,7 +44,7 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, date | int | float):
         return value
-    return str(value)
+    return neutralise(str(value))
 
 
 def build_xlsx(*, title: str, columns: list[Column], rows: Iterable[Any], note: str = "") -> bytes:
@@ -57,13 +67,15 @@ def build_xlsx(*, title: str, columns: list[Column], rows: Iterable[Any], note: 
             if col.pii and value:
                 value = mask_value(col.pii, str(value))
             cell = ws.cell(row=r, column=i, value=_cell(value))
-            if isinstance(cell.value, datetime):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: openpyxl would store "=..." as a formula
+            elif isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"
     if note:
-        ws.cell(row=r + 2, column=1, value=note)
+        ws.cell(row=r + 2, column=1, value=neutralise(note)).data_type = "s"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
