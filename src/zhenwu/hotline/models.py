@@ -242,7 +242,7 @@ class ListenerIssue(BaseModel):
     number = models.CharField("编号", max_length=30, unique=True)
     source = models.CharField("来源", max_length=12, choices=QuestionSource.choices)
     during_show = models.BooleanField("节目中来电", default=False)
-    caller_name = models.CharField("反映人", max_length=40, blank=True)
+    caller_name = EncryptedTextField("反映人", blank=True)
     caller_phone = EncryptedTextField("联系电话", blank=True)
     caller_phone_index = BlindIndexField(source="caller_phone", kind="phone")
     text = models.TextField("问题内容", blank=True)
