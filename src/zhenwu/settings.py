@@ -181,7 +181,10 @@ SESSION_COOKIE_NAME = "zhenwu_session"
 # Lockout: 5 failures -> 30 minutes (django-axes).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# 等保: 5 failures lock for 30 minutes — per account AND address, so nobody can lock a known
+# account from elsewhere; one address trying many accounts is held by its own, wider limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ZHENWU_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ZHENWU_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

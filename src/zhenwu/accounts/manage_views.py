@@ -14,10 +14,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -418,37 +417,43 @@ def _minutes(delta: timedelta) -> int:
 def security(request: HttpRequest) -> HttpResponse:
     from axes.models import AccessAttempt
 
+    from zhenwu.accounts.lockout import locked_addresses, locked_pairs
+
     limit = int(settings.AXES_FAILURE_LIMIT)
     cool_off = _cool_off()
-    window = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cool_off, username__isnull=False)
-    # Lockout is per username (AXES_LOCKOUT_PARAMETERS): failures from several addresses add up, as in axes.
-    totals = list(
-        window.values("username")
-        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        .filter(failures__gte=limit)
-        .order_by("-last")
-    )
+    # Lockout is per account AND address (AXES_LOCKOUT_PARAMETERS); one address failing across
+    # many accounts is held by its own limit (ZHENWU_LOGIN_FAILURES_PER_ADDRESS).
+    pairs = locked_pairs()
     recent = list(AccessAttempt.objects.order_by("-attempt_time")[:50])
-    locked_names = {t["username"] for t in totals}
+    locked_names = {p["username"] for p in pairs}
+    locked_pair_keys = {(p["username"], p["ip_address"]) for p in pairs}
     usernames = locked_names | {a.username for a in recent if a.username}
     known = {u.username: u for u in User.objects.visible_to(request.user).filter(username__in=usernames)}
-    ips: dict[str, list[str]] = {}
-    for username, ip in window.filter(username__in=locked_names).values_list("username", "ip_address"):
-        if ip and ip not in ips.setdefault(username, []):
-            ips[username].append(ip)
-    locked = [
-        {
-            "username": t["username"],
-            "user": known.get(t["username"]),
-            "failures": t["failures"],
-            "last": t["last"],
-            "unlock_at": t["last"] + cool_off,
-            "ips": ips.get(t["username"], []),
-        }
-        for t in totals
-    ]
+    grouped: dict[str, dict[str, Any]] = {}
+    for p in pairs:
+        row = grouped.setdefault(
+            p["username"],
+            {
+                "username": p["username"],
+                "user": known.get(p["username"]),
+                "failures": 0,
+                "last": p["last"],
+                "ips": [],
+            },
+        )
+        row["failures"] += p["failures"]
+        row["last"] = max(row["last"], p["last"])
+        if p["ip_address"] and p["ip_address"] not in row["ips"]:
+            row["ips"].append(p["ip_address"])
+    locked = [dict(row, unlock_at=row["last"] + cool_off) for row in grouped.values()]
+    addresses = [dict(a, unlock_at=a["last"] + cool_off) for a in locked_addresses()]
     rows = [
-        {"attempt": a, "user": known.get(a.username or ""), "locked": a.username in locked_names}
+        {
+            "attempt": a,
+            "user": known.get(a.username or ""),
+            "locked": (a.username, a.ip_address) in locked_pair_keys
+            or any(x["ip_address"] == a.ip_address for x in addresses),
+        }
         for a in recent
     ]
     return render(
@@ -462,6 +467,8 @@ def security(request: HttpRequest) -> HttpResponse:
             "history_depth": settings.ZHENWU_PASSWORD_HISTORY,
             "session_minutes": int(settings.SESSION_COOKIE_AGE // 60),
             "locked": locked,
+            "locked_addresses": addresses,
+            "address_limit": settings.ZHENWU_LOGIN_FAILURES_PER_ADDRESS,
             "recent": rows,
         },
     )

@@ -37,6 +37,21 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The per-address limit: one address failing across many accounts is held for the cool-off
+        # before its password guesses are even checked.
+        from zhenwu.accounts.lockout import address_locked, client_address
+
+        if address_locked(client_address(request)):
+            response = render(
+                request,
+                "accounts/locked_out.html",
+                {"address_locked": True, "cool_off_minutes": 30},
+                status=429,
+            )
+            return response
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.ZHENWU_DEMO_ACCOUNTS:
