@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhenwu.core.context_processors.shell",
             ],
+            "builtins": ["zhenwu.core.templatetags.calendar_tags"],
         },
     }
 ]
@@ -249,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhenwu.audit.tasks.seal_audit_chain", "schedule": 10.0},
     "audit-anchor": {"task": "zhenwu.audit.tasks.export_audit_anchor", "schedule": 60.0},
     "notify-retry": {"task": "zhenwu.core.tasks.retry_notifications", "schedule": 60.0},
+    "calendar-next-year": {"task": "zhenwu.core.tasks.check_next_calendar_year", "schedule": 86400.0},
 }
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -93,6 +93,8 @@ def audit_record(
         changes["extra"] = _jsonable(extra)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     actor_name = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else ""
+    if actor is not None and not is_user and getattr(actor, "username", "") == "system":
+        actor_name = "系统"
     event = AuditEvent(
         created_at=timezone.now(),
         actor=actor if is_user else None,

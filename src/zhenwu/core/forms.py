@@ -82,3 +82,36 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+class CalendarImportForm(forms.Form):
+    """The official schedule of a year from a spreadsheet: 日期 | 类型 (放假/上班) | 名称."""
+
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "请填写年度。",
+            "invalid": "年度应为四位数字，例如 2027。",
+            "min_value": "年度应在 2000 至 2100 之间。",
+            "max_value": "年度应在 2000 至 2100 之间。",
+        },
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
+    file = forms.FileField(
+        label="安排表（.xlsx）",
+        help_text="三列：日期（如 2027-10-01）、类型（放假或上班）、名称（如 国庆节）。第 1 行为表头。",
+        error_messages={"required": "请选择要导入的 .xlsx 文件。"},
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self) -> object:
+        f = self.cleaned_data["file"]
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError("文件过大：安排表应小于 2 MB。")
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的表格。")
+        return f

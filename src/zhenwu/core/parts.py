@@ -11,6 +11,7 @@ A part is a Django app under ``zhenwu.<name>``. Each hook is an optional module 
 - ``<part>.beat``: ``SCHEDULE``, entries merged into Celery beat's schedule.
 - ``<part>.metrics``: ``METRICS: list[Metric]``, figures other parts read by key (below).
 - ``<part>.portal``: ``ENTRIES: list[PortalEntry]``, public entry points on the home page (below).
+- ``<part>.deadlines``: ``recompute(...)``, moves open deadlines after a calendar change (below).
 
 Keeping these in the part means a new part touches no shared file besides this list.
 """
@@ -126,3 +127,14 @@ def portal_entries() -> list[PortalEntry]:
     for module in part_modules("portal"):
         entries.extend(getattr(module, "ENTRIES", []))
     return sorted(entries, key=lambda e: e.order)
+
+
+# --- deadlines hook -----------------------------------------------------------------------------
+# ``<part>.deadlines`` declares ``recompute(*, actor, old, new, since) -> int``: after the working-day
+# calendar changed from ``since`` on (an official year arrived, a holiday was entered), move the
+# part's open deadlines that lie after ``since`` to what ``new`` gives — never earlier than before —
+# recording each change in the object's timeline and the audit log. Returns how many moved.
+
+
+def deadline_recomputers() -> list[Callable[..., int]]:
+    return [module.recompute for module in part_modules("deadlines")]

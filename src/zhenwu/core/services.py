@@ -15,6 +15,7 @@ from django.db.models import F
 from zhenwu.audit.services import audit_record
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.core.models import Attachment, CalendarDay, CalendarYear, NumberSequence
+from zhenwu.core.selectors import build_work_calendar
 from zhenwu.orgs.choices import Capability
 from zhenwu.orgs.scope import user_has_capability
 
@@ -59,6 +60,10 @@ def calendar_seed(*, actor: Any = None, years: list[int] | None = None) -> int:
 
 
 def _require_calendar_admin(actor: Any) -> None:
+    from zhenwu.core.actors import is_system
+
+    if is_system(actor):
+        return  # `zhenwu calendar ...` on the server and the daily beat task
     if not user_has_capability(actor, Capability.MANAGE_CALENDAR):
         raise PermissionDeniedError("您没有维护节假日日历的权限。")
 
@@ -69,12 +74,156 @@ def calendar_year_add(*, actor: Any, year: int, note: str = "") -> CalendarYear:
     _require_calendar_admin(actor)
     if year < 2000 or year > 2100:
         raise DomainError("年度应在 2000 至 2100 之间。", field="year")
+    old = build_work_calendar()
     obj, created = CalendarYear.objects.get_or_create(year=year, defaults={"source": "manual", "note": note})
     if not created:
         raise DomainError(f"{year} 年已在日历中。", field="year")
     audit_record(actor=actor, action="calendar.year_add", obj=obj, message=note)
     calendar_changed()
+    recompute_deadlines(actor=actor, old=old)
     return obj
+
+
+# --------------------------------------------------------------------------- official years
+
+
+def _official_year_write(
+    *, actor: Any, year: int, days: dict[date, tuple[bool, str]], source: str, note: str = ""
+) -> int:
+    """Make ``year`` official with exactly ``days`` as its exceptions (hand-edited days kept)."""
+    old = build_work_calendar()
+    obj, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source, "note": note})
+    manual = set(CalendarDay.objects.filter(source="manual", date__year=year).values_list("date", flat=True))
+    CalendarDay.objects.filter(date__year=year).exclude(source="manual").delete()
+    rows = [
+        CalendarDay(date=d, is_workday=workday, name=name[:40], source=source)
+        for d, (workday, name) in sorted(days.items())
+        if d not in manual and workday != (d.weekday() < 5)
+    ]
+    CalendarDay.objects.bulk_create(rows, batch_size=500)
+    audit_record(
+        actor=actor,
+        action="calendar.official_year",
+        obj=obj,
+        message=f"{year} 年正式节假日安排：{len(rows)} 个节假日/调休日（来源：{source}）",
+    )
+    calendar_changed()
+    return recompute_deadlines(actor=actor, old=old)
+
+
+@transaction.atomic
+def calendar_sync(*, actor: Any, year: int) -> int:
+    """Take ``year``'s official schedule from the installed chinesecalendar package."""
+    from zhenwu.core.workcalendar import chinese_calendar_seed
+
+    _require_calendar_admin(actor)
+    known, days = chinese_calendar_seed([year])
+    if year not in known:
+        import chinese_calendar
+
+        version = getattr(chinese_calendar, "__version__", "")
+        raise DomainError(
+            f"已安装的节假日数据包（chinesecalendar {version}）还没有 {year} 年的安排。"
+            f"请在国务院办公厅发布通知后升级该软件包，或在“节假日日历”页面手工录入或导入 {year} 年的安排。",
+            code="year_not_in_package",
+        )
+    return _official_year_write(actor=actor, year=year, days=days, source="chinesecalendar")
+
+
+IMPORT_HEADERS = ("日期", "类型", "名称")
+_TYPE_WORDS = {"放假": False, "休息": False, "节假日": False, "上班": True, "调休上班": True, "工作日": True}
+
+
+@transaction.atomic
+def calendar_import_xlsx(*, actor: Any, year: int, content: bytes) -> int:
+    """Import ``year``'s holidays and 调休 working days from a spreadsheet: 日期 | 类型 | 名称.
+
+    Every bad row is reported with its row and column; nothing is written unless all rows are good.
+    """
+    import io
+    from datetime import datetime as dt
+
+    from openpyxl import load_workbook
+
+    _require_calendar_admin(actor)
+    try:
+        ws = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:
+        raise DomainError("无法读取该文件：请上传 .xlsx 格式的表格。", field="file") from exc
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows or tuple(str(c or "").strip() for c in rows[0][:3]) != IMPORT_HEADERS:
+        raise DomainError("第 1 行应为表头：日期、类型、名称（可下载模板对照）。", field="file")
+    errors: list[str] = []
+    days: dict[date, tuple[bool, str]] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        cells = list(row[:3]) + [None] * (3 - len(row[:3]))
+        raw_date, raw_type, raw_name = cells
+        if raw_date is None and raw_type is None and raw_name is None:
+            continue
+        if isinstance(raw_date, dt):
+            day: date | None = raw_date.date()
+        elif isinstance(raw_date, date):
+            day = raw_date
+        else:
+            try:
+                day = date.fromisoformat(str(raw_date or "").strip().replace("/", "-"))
+            except ValueError:
+                day = None
+        if day is None:
+            errors.append(
+                f"第 {n} 行 A 列（日期）：“{raw_date or ''}”不是有效日期，应写成 {year}-10-01 这样的格式。"
+            )
+            continue
+        if day.year != year:
+            errors.append(f"第 {n} 行 A 列（日期）：{day.isoformat()} 不在 {year} 年内。")
+            continue
+        kind = str(raw_type or "").strip()
+        if kind not in _TYPE_WORDS:
+            errors.append(f"第 {n} 行 B 列（类型）：应填“放假”或“上班”，而不是“{kind}”。")
+            continue
+        workday = _TYPE_WORDS[kind]
+        if day in days and days[day][0] != workday:
+            errors.append(f"第 {n} 行 B 列（类型）：{day.isoformat()} 同时被标为放假和上班。")
+            continue
+        days[day] = (workday, str(raw_name or "").strip() or ("调休上班" if workday else "节假日"))
+    if errors:
+        raise DomainError("导入失败，未写入任何数据：" + "；".join(errors[:20]), field="file")
+    if not days:
+        raise DomainError("表格中没有任何日期。", field="file")
+    return _official_year_write(actor=actor, year=year, days=days, source="import")
+
+
+def recompute_deadlines(*, actor: Any, old: Any) -> int:
+    """After a calendar change, let every part move its open deadlines (never earlier)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from zhenwu.core.parts import deadline_recomputers
+    from zhenwu.core.selectors import build_work_calendar as build
+    from zhenwu.core.workcalendar import UnknownCalendarYear
+
+    new = build()
+    today = timezone.localdate()
+    anchor: date | None = None
+    day = today
+    for _ in range(3 * 366):  # the first day from today on where the two calendars differ
+        states = []
+        for calendar in (old, new):
+            try:
+                states.append(calendar.is_workday(day))
+            except UnknownCalendarYear:
+                states.append(None)
+        if states == [None, None]:
+            break  # beyond what either calendar covers: nothing further can differ
+        if states[0] != states[1]:
+            anchor = day
+            break
+        day += timedelta(days=1)
+    if anchor is None:
+        return 0
+    since = datetime.combine(anchor, time.min, tzinfo=new.tz)
+    return sum(recompute(actor=actor, old=old, new=new, since=since) for recompute in deadline_recomputers())
 
 
 @transaction.atomic
@@ -83,6 +232,7 @@ def calendar_day_set(*, actor: Any, day: date, is_workday: bool, name: str = "")
     _require_calendar_admin(actor)
     if not CalendarYear.objects.filter(year=day.year).exists():
         raise DomainError(f"请先添加 {day.year} 年度，再维护该年的节假日。", field="date")
+    old = build_work_calendar()
     existing = CalendarDay.objects.filter(date=day).first()
     before = (
         {"is_workday": existing.is_workday, "name": existing.name}
@@ -109,6 +259,7 @@ def calendar_day_set(*, actor: Any, day: date, is_workday: bool, name: str = "")
         after={"is_workday": is_workday, "name": name.strip()},
     )
     calendar_changed()
+    recompute_deadlines(actor=actor, old=old)
     return result
 
 

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from zhenwu.core import services
 from zhenwu.core.errors import DomainError
-from zhenwu.core.forms import CalendarDayForm, CalendarYearForm
+from zhenwu.core.forms import CalendarDayForm, CalendarImportForm, CalendarYearForm
 from zhenwu.core.models import CalendarDay, CalendarYear
+from zhenwu.core.selectors import calendar_years, get_work_calendar
 from zhenwu.core.web import form_error
+from zhenwu.core.workcalendar import provisional_holidays
 from zhenwu.orgs.choices import Capability
 from zhenwu.orgs.scope import user_has_capability
 
@@ -130,6 +132,7 @@ def _calendar_page(
     *,
     year_form: CalendarYearForm | None = None,
     day_form: CalendarDayForm | None = None,
+    import_form: CalendarImportForm | None = None,
 ) -> HttpResponse:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404(f"工作日历只覆盖 {MIN_YEAR} 至 {MAX_YEAR} 年。")
@@ -146,7 +149,14 @@ def _calendar_page(
         "calendar_year": this_year,
         "can_manage": can_manage,
         "weekdays": WEEKDAYS,
+        "years": calendar_years(),
+        "provisional": this_year is None and get_work_calendar().is_provisional_year(year),
     }
+    if context["provisional"]:
+        days = provisional_holidays(year)
+        context["provisional_holidays"] = _holidays(
+            [CalendarDay(date=d, is_workday=False, name=name) for d, name in days.items()]
+        )
     if this_year is not None:
         rows = list(CalendarDay.objects.filter(date__year=year).order_by("date"))
         exceptions = {r.date: r for r in rows}
@@ -166,6 +176,7 @@ def _calendar_page(
         context["year_form"] = year_form or CalendarYearForm(initial={"year": min(next_unknown, MAX_YEAR)})
         if this_year is not None or day_form is not None:
             context["day_form"] = day_form or CalendarDayForm(initial={"date": date(year, 1, 1)})
+        context["import_form"] = import_form or CalendarImportForm(initial={"year": year})
     return render(request, "core/calendar.html", context)
 
 
@@ -222,6 +233,52 @@ def calendar_day_set(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已将 {label} 设为{kind}{f'：{name}' if name else ''}。")
             return redirect("core:calendar_year", year=day.year)
     return _calendar_page(request, _page_year(request), day_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_import(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("core:calendar")
+    _require_manager(request)
+    form = CalendarImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            moved = services.calendar_import_xlsx(
+                actor=request.user, year=year, content=form.cleaned_data["file"].read()
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已导入 {year} 年正式安排，{moved} 个未办结事项的时限已按新安排重算（只顺延、不提前）。",
+            )
+            return redirect("core:calendar_year", year=year)
+    return _calendar_page(request, _page_year(request), import_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_sync(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("core:calendar")
+    _require_manager(request)
+    form = CalendarYearForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            moved = services.calendar_sync(actor=request.user, year=year)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"已同步 {year} 年正式安排，{moved} 个未办结事项的时限已按新安排重算（只顺延、不提前）。",
+            )
+            return redirect("core:calendar_year", year=year)
+    return redirect("core:calendar_year", year=_page_year(request))
 
 
 @never_cache

@@ -8,9 +8,11 @@ Rules:
 
 * Monday to Friday are working days, Saturday and Sunday are not, unless ``exceptions`` says
   otherwise (statutory holidays on weekdays; 调休 working weekends).
-* A date in a year that is not in ``known_years`` raises :class:`UnknownCalendarYear`: the
-  State Council publishes each year's schedule late in the previous year, and a deadline
-  computed by guessing would be wrong, so the calendar never guesses.
+* A year in ``known_years`` is official (its published schedule is in the database). A year
+  that is not, up to ``provisional_until``, is *provisional*: weekends off plus the statutory
+  holidays of the national rule (:func:`provisional_holidays`), no 调休. Every date computed
+  from it is flagged 暂定 by the callers (``is_provisional``) and recomputed when the official
+  schedule arrives. A year beyond ``provisional_until`` raises :class:`UnknownCalendarYear`.
 * Working hours are the ``periods`` of each working day in Asia/Shanghai local time, by
   default 08:30-12:00 and 13:30-17:30.
 """
@@ -30,6 +32,7 @@ __all__ = [
     "WorkCalendar",
     "chinese_calendar_seed",
     "parse_periods",
+    "provisional_holidays",
 ]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -89,12 +92,35 @@ class WorkCalendar:
         exceptions: Mapping[date, bool],
         periods: tuple[tuple[time, time], ...] = DEFAULT_PERIODS,
         tz: tzinfo = SHANGHAI,
+        provisional_until: int | None = None,
     ) -> None:
         _check_periods(periods)
         self.known_years: frozenset[int] = frozenset(known_years)
         self.exceptions: dict[date, bool] = dict(exceptions)
         self.periods = periods
         self.tz = tz
+        self.provisional_until = provisional_until
+        self._provisional_loaded: set[int] = set()
+
+    def is_provisional_year(self, year: int) -> bool:
+        """A year computed by the national rule because its official schedule is not entered yet."""
+        return (
+            year not in self.known_years
+            and self.provisional_until is not None
+            and 2000 <= year <= self.provisional_until
+        )
+
+    def is_provisional(self, d: date | datetime) -> bool:
+        """Whether a deadline falling on ``d`` was computed from a provisional year (shown as 暂定)."""
+        if isinstance(d, datetime):
+            d = d.astimezone(self.tz).date() if d.tzinfo else d.date()
+        return self.is_provisional_year(d.year)
+
+    def provisional_years(self) -> list[int]:
+        if self.provisional_until is None:
+            return []
+        first = max(self.known_years, default=self.provisional_until - 1) + 1
+        return [y for y in range(first, self.provisional_until + 1) if self.is_provisional_year(y)]
 
     @classmethod
     def from_chinese_calendar(
@@ -109,8 +135,14 @@ class WorkCalendar:
     # ------------------------------------------------------------------ days
 
     def _check_year(self, d: date) -> None:
-        if d.year not in self.known_years:
-            raise UnknownCalendarYear(d.year)
+        year = d.year
+        if year in self.known_years or year in self._provisional_loaded:
+            return
+        if not self.is_provisional_year(year):
+            raise UnknownCalendarYear(year)
+        for day in provisional_holidays(year):
+            self.exceptions.setdefault(day, False)
+        self._provisional_loaded.add(year)
 
     def is_workday(self, d: date) -> bool:
         """Whether ``d`` is a working day. Raises :class:`UnknownCalendarYear` if not covered."""
@@ -233,6 +265,35 @@ class WorkCalendar:
                         total += _micros(finish - begin)
             day += _ONE_DAY
         return total / _MICROS_PER_HOUR
+
+
+# --------------------------------------------------------------------------- provisional years
+
+# 国务院《全国年节及纪念日放假办法》(as amended by 国务院令第795号, in force from 2025-01-01):
+# 元旦 1 day, 春节 4 days (除夕 to 正月初三), 清明 1, 劳动节 2 (May 1-2), 端午 1, 中秋 1,
+# 国庆 3 (October 1-3). The lunar dates come from the lunar-python package.
+
+
+def provisional_holidays(year: int) -> dict[date, str]:
+    """The statutory days off of ``year`` by the national rule, without 调休 (a provisional year)."""
+    from lunar_python import Lunar
+
+    def solar(lunar_month: int, lunar_day: int) -> date:
+        s = Lunar.fromYmd(year, lunar_month, lunar_day).getSolar()
+        return date(s.getYear(), s.getMonth(), s.getDay())
+
+    days: dict[date, str] = {date(year, 1, 1): "元旦"}
+    new_year = solar(1, 1)
+    for offset in range(-1, 3):  # 除夕 .. 初三
+        days[new_year + timedelta(days=offset)] = "春节"
+    qingming = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
+    days[date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
+    days[date(year, 5, 1)] = days[date(year, 5, 2)] = "劳动节"
+    days[solar(5, 5)] = "端午节"
+    days[solar(8, 15)] = "中秋节"
+    for day in (1, 2, 3):
+        days[date(year, 10, day)] = "国庆节"
+    return {d: name for d, name in sorted(days.items()) if d.year == year}
 
 
 # --------------------------------------------------------------------------- seed data

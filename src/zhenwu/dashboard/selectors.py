@@ -155,3 +155,18 @@ def notices(*, user: Any, limit: int = 8) -> list[Any]:
         .select_related("recipient_unit")
         .order_by("-created_at")[:limit]
     )
+
+
+def calendar_notice(*, user: Any) -> int | None:
+    """From 1 October, the year whose official holidays are still missing, for those who keep the
+    calendar (系统管理员) or run the town (镇级管理员, leaders): deadlines into it are 暂定."""
+    from zhenwu.core.selectors import next_year_missing
+    from zhenwu.orgs.choices import Capability
+    from zhenwu.orgs.scope import user_has_capability
+
+    if not (
+        user_has_capability(user, Capability.MANAGE_CALENDAR)
+        or user_has_capability(user, Capability.VIEW_DASHBOARD)
+    ):
+        return None
+    return next_year_missing()

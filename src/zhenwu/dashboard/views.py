@@ -19,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "cards": selectors.admin_cards(user=request.user),
             "todo_cards": selectors.todo_cards(user=request.user),
             "notices": selectors.notices(user=request.user),
+            "calendar_notice": selectors.calendar_notice(user=request.user),
             "units_in_scope": units["total"],
             "grids_in_scope": units["grids"],
             "stations_in_scope": units["stations"],

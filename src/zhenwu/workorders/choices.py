@@ -74,6 +74,7 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", "督办"
     REMIND = "remind", "催办"
     NOTE = "note", "备注"
+    RECALC = "recalc", "时限重算"
 
 
 class Actor(models.TextChoices):

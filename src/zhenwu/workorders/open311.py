@@ -39,6 +39,7 @@ from django.views.decorators.http import require_http_methods
 from zhenwu.core import crypto
 from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
+from zhenwu.core.selectors import get_work_calendar
 from zhenwu.workorders.choices import CLOSED_STATES, Channel
 from zhenwu.workorders.models import Category, Open311App, WorkOrder
 from zhenwu.workorders.services import workorder_create
@@ -287,10 +288,13 @@ def request_data(order: WorkOrder, request: HttpRequest) -> dict[str, Any]:
     hidden = order.confidential
     photos = [] if hidden else list(order.photos.all())
     closed = order.status in CLOSED_STATES
+    notes = order.get_status_display()
+    if order.deadline and not closed and get_work_calendar().is_provisional(order.deadline):
+        notes += "；预计办结时间为暂定（该年度节假日安排尚未公布，公布后可能顺延，不会提前）"
     return {
         "service_request_id": order.number,
         "status": "closed" if closed else "open",
-        "status_notes": order.get_status_display(),
+        "status_notes": notes,
         "service_name": order.category.name if order.category_id and order.category else None,
         "service_code": order.category.code if order.category_id and order.category else "",
         "description": None if hidden else order.description,

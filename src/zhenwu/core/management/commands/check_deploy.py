@@ -29,6 +29,17 @@ def zhenwu_deploy_problems() -> list[str]:
             problems.append(f"数据库中有 {demo_active} 个可登录的演示账号。")
     except Exception as exc:  # noqa: BLE001 - the database may not be reachable yet
         problems.append(f"无法读取数据库：{exc}")
+    try:
+        from zhenwu.core.selectors import next_year_missing
+
+        missing = next_year_missing()
+        if missing:
+            problems.append(
+                f"{missing} 年的节假日安排尚未录入：相关办理时限按法定节假日暂算（暂定）。"
+                f"请运行 zhenwu calendar sync --year {missing}，或在“节假日日历”页面导入或录入。"
+            )
+    except Exception as exc:  # noqa: BLE001 - the database may not be reachable yet
+        problems.append(f"无法读取工作日历：{exc}")
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         problems.append("正在使用 SQLite：生产环境请设置 DATABASE_URL 指向 PostgreSQL。")
     if not settings.REDIS_URL:
