@@ -354,13 +354,9 @@ class TestMeetings:
 
 
 class TestComputedIndicators:
-    def test_work_order_rates_score_through_the_formula_once_the_selector_exists(
+    def test_work_order_rates_score_through_the_formula_from_the_metrics_hook(
         self, cast: Any, staff: Any, scheme: Any, monkeypatch: Any
     ) -> None:
-        import sys
-        import types
-
-        fake = types.ModuleType("zhenwu.workorders.selectors")
         calls: list[tuple[Any, Any]] = []
 
         def unit_metrics(*, units: Any, start: date, end: date) -> dict[int, dict[str, float]]:
@@ -370,8 +366,7 @@ class TestComputedIndicators:
                 cast.lujiaxiang.pk: {"on_time_close_rate": 0.775},
             }
 
-        fake.unit_metrics = unit_metrics  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "zhenwu.workorders.selectors", fake)
+        monkeypatch.setattr("zhenwu.workorders.metrics.unit_metrics", unit_metrics)
         record(staff, cast.yahe, ind(scheme, "ljlf"))
         month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
         r = results(month)

@@ -217,7 +217,7 @@ class IndicatorForm(forms.Form):
     )
 
     def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
-        from zhenwu.assessment.metrics import metric_choices
+        from zhenwu.assessment.computed import metric_choices
 
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items  # type: ignore[attr-defined]

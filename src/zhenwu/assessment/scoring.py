@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from zhenwu.assessment import metrics
+from zhenwu.assessment import computed as indicators
 from zhenwu.assessment.choices import (
     AwardKind,
     Board,
@@ -159,8 +159,8 @@ def compute_month(month: AssessmentMonth, rules: dict[str, Any] | None = None) -
             if ind["source"] != IndicatorSource.COMPUTED:
                 continue
             try:
-                computed[ind["id"]] = metrics.fetch(ind["metric_key"], units, start, end)
-            except metrics.MetricUnavailable as exc:
+                computed[ind["id"]] = indicators.fetch(ind["metric_key"], units, start, end)
+            except indicators.MetricUnavailable as exc:
                 notes.append(f"“{item['name']} · {ind['name']}”：{exc}，本月不计分。")
 
     weights = weights_for_units(scheme, units, month.month)
@@ -181,7 +181,7 @@ def compute_month(month: AssessmentMonth, rules: dict[str, Any] | None = None) -
                     if values is None or u.pk not in values:
                         details.append({"code": ind["code"], "name": ind["name"], "computed": None})
                         continue
-                    pts = q2(metrics.apply_formula(ind["formula"], values[u.pk]))
+                    pts = q2(indicators.apply_formula(ind["formula"], values[u.pk]))
                     pts = min(pts, Decimal(ind["max_score"]))
                     computed_points += pts
                     details.append(

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zhenwu.assessment import metrics
+from zhenwu.assessment import computed
 from zhenwu.assessment.capabilities import CAPABILITIES as CAP
 from zhenwu.assessment.choices import (
     OBJECTION_TRANSITIONS,
@@ -234,7 +234,7 @@ def indicator_create(
     if source == IndicatorSource.COMPUTED:
         if kind != IndicatorKind.DEDUCTION:
             raise DomainError("系统计算类细则不能设为一票否决或加分。", field="kind")
-        if metric_key not in metrics.REGISTRY:
+        if not computed.is_metric(metric_key):
             raise DomainError("请选择有效的数据指标。", field="metric_key")
         clean_formula = _validate_formula(formula)
     elif points_per_finding <= 0:

@@ -6,4 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("workbench/", views.home, name="home"),
+    path("metrics/definitions/", views.metric_definitions, name="metric_definitions"),
 ]

@@ -25,3 +25,31 @@ def home(request: HttpRequest) -> HttpResponse:
             "stations_in_scope": units["stations"],
         },
     )
+
+
+PART_LABELS = {
+    "workorders": "诉求工单",
+    "hotline": "政风热线",
+    "assessment": "融合考核",
+    "govservices": "政务服务",
+    "enterprises": "科技创新与智改数转",
+    "campaigns": "专项行动",
+}
+
+
+@login_required
+def metric_definitions(request: HttpRequest) -> HttpResponse:
+    """Every figure a part offers to the others (metrics hook), with its definition in words."""
+    from zhenwu.core.parts import metrics
+
+    rows = [
+        {
+            "label": m.label,
+            "unit": m.unit,
+            "definition": m.definition,
+            "direction": "越高越好" if m.higher_is_better else "越低越好",
+            "part": PART_LABELS.get(m.key.split(".")[0], "其他"),
+        }
+        for m in metrics().values()
+    ]
+    return render(request, "dashboard/metric_definitions.html", {"rows": rows})
