@@ -199,7 +199,7 @@ class TestObjections:
         o.refresh_from_db()
         f.refresh_from_db()
         assert o.status == ObjectionStatus.UPHELD and f.status == FindingStatus.CANCELLED
-        with pytest.raises(DomainError, match="不能执行“驳回申诉”"):
+        with pytest.raises(DomainError, match="不能驳回申诉"):
             services.objection_transition(
                 actor=cast.town_admin, objection=o, action=ObjectionAction.REJECT, reason="x"
             )

@@ -32,7 +32,10 @@ def test_check_returns_target_of_a_legal_transition():
 def test_illegal_transition_names_the_state_and_the_action_in_chinese():
     with pytest.raises(DomainError) as exc:
         MACHINE.check(SimpleNamespace(status="done"), "accept")
-    assert str(exc.value) == "办件当前状态为「已办结」，不能受理。"
+    assert str(exc.value) == "办件当前状态为“已办结”，不能受理。"
+    with pytest.raises(DomainError) as exc:
+        MACHINE.check(SimpleNamespace(status="open", materials_ok=True), "accept")
+    assert str(exc.value) == "办件当前状态为“办理中”，不能受理。当前可以：办结、备注。"
 
 
 def test_unknown_action_is_a_domain_error_not_a_key_error():

@@ -119,7 +119,7 @@ def test_illegal_transitions_are_refused_in_chinese(hl):
     c = _commitment(hl)
     with pytest.raises(DomainError) as exc:
         services.commitment_transition(actor=hl.cast.town_admin, commitment=c, action="verify")
-    assert "当前状态“已承诺”不能执行“核验办结”" in exc.value.message
+    assert "承诺事项当前状态为“已承诺”，不能核验办结" in exc.value.message
 
 
 def test_a_unit_editing_another_units_commitment_gets_404(hl, client):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from zhenwu.core.statemachine import StateMachine, Transition
+
 
 class IndicatorSource(models.TextChoices):
     MANUAL = "manual", "现场检查"
@@ -46,12 +48,29 @@ class ObjectionAction(models.TextChoices):
     WITHDRAW = "withdraw", "撤回申诉"
 
 
-# The one transition table of an objection: (from, action) -> to.
-OBJECTION_TRANSITIONS: dict[tuple[str, str], str] = {
-    (ObjectionStatus.SUBMITTED, ObjectionAction.UPHOLD): ObjectionStatus.UPHELD,
-    (ObjectionStatus.SUBMITTED, ObjectionAction.REJECT): ObjectionStatus.REJECTED,
-    (ObjectionStatus.SUBMITTED, ObjectionAction.WITHDRAW): ObjectionStatus.WITHDRAWN,
-}
+# The one transition table of an objection.
+OBJECTION_MACHINE = StateMachine(
+    name="申诉",
+    states=ObjectionStatus.choices,
+    actions=ObjectionAction.choices,
+    transitions=[
+        Transition(
+            ObjectionAction.UPHOLD, frozenset({ObjectionStatus.SUBMITTED}), ObjectionStatus.UPHELD, "reviewer"
+        ),
+        Transition(
+            ObjectionAction.REJECT,
+            frozenset({ObjectionStatus.SUBMITTED}),
+            ObjectionStatus.REJECTED,
+            "reviewer",
+        ),
+        Transition(
+            ObjectionAction.WITHDRAW,
+            frozenset({ObjectionStatus.SUBMITTED}),
+            ObjectionStatus.WITHDRAWN,
+            "objector",
+        ),
+    ],
+)
 
 
 class ResultCategory(models.TextChoices):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhenwu.assessment import computed
 from zhenwu.assessment.capabilities import CAPABILITIES as CAP
 from zhenwu.assessment.choices import (
-    OBJECTION_TRANSITIONS,
+    OBJECTION_MACHINE,
     BulletinStatus,
     FindingStatus,
     IndicatorKind,
@@ -591,17 +591,13 @@ def objection_submit(
 
 @transaction.atomic
 def objection_transition(*, actor: Any, objection: Objection, action: str, reason: str = "") -> Objection:
-    """The one transition of an objection, driven by OBJECTION_TRANSITIONS. Upheld cancels the deduction."""
+    """The one transition of an objection, driven by OBJECTION_MACHINE. Upheld cancels the deduction."""
     objection = Objection.objects.select_for_update().select_related("finding__month").get(pk=objection.pk)
     if action == ObjectionAction.WITHDRAW:
         _require_change(actor, Objection, objection)
     else:
         require(actor, CAP.REVIEW)
-    target = OBJECTION_TRANSITIONS.get((objection.status, action))
-    if target is None:
-        raise DomainError(
-            f"申诉当前为“{objection.get_status_display()}”，不能执行“{ObjectionAction(action).label}”。"
-        )
+    target = str(OBJECTION_MACHINE.check(objection, action).target)
     _require_open(objection.finding.month)
     if action in (ObjectionAction.UPHOLD, ObjectionAction.REJECT) and not reason.strip():
         raise DomainError("请填写审核意见（理由）。", field="reason")

@@ -85,8 +85,10 @@ class StateMachine:
         t = self.get(action)
         state = self.state_of(obj)
         if state not in t.sources:
+            possible = "、".join(self.action_label(a.action) for a in self.available(state))
+            hint = f"当前可以：{possible}。" if possible else ""
             raise DomainError(
-                f"{self.name}当前状态为「{self.state_label(state)}」，不能{self.action_label(action)}。",
+                f"{self.name}当前状态为“{self.state_label(state)}”，不能{self.action_label(action)}。{hint}",
                 code="illegal_transition",
             )
         if t.guard is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from zhenwu.core.statemachine import StateMachine, Transition
+
 
 class Channel(models.TextChoices):
     RADIO = "radio", "广播"
@@ -36,12 +38,15 @@ class EpisodeStatus(models.TextChoices):
     CLOSED = "closed", "已结束"
 
 
-EPISODE_TRANSITIONS: dict[str, dict[str, str]] = {
-    EpisodeStatus.PREPARING: {"go_live": EpisodeStatus.LIVE, "close": EpisodeStatus.CLOSED},
-    EpisodeStatus.LIVE: {"close": EpisodeStatus.CLOSED},
-    EpisodeStatus.CLOSED: {},
-}
-EPISODE_ACTION_LABELS = {"go_live": "开始直播", "close": "结束本期"}
+EPISODE_MACHINE = StateMachine(
+    name="本期节目",
+    states=EpisodeStatus.choices,
+    actions=[("go_live", "开始直播"), ("close", "结束本期")],
+    transitions=[
+        Transition("go_live", frozenset({EpisodeStatus.PREPARING}), EpisodeStatus.LIVE),
+        Transition("close", frozenset({EpisodeStatus.PREPARING, EpisodeStatus.LIVE}), EpisodeStatus.CLOSED),
+    ],
+)
 
 
 class QuestionSource(models.TextChoices):
@@ -72,18 +77,18 @@ class CommitmentStatus(models.TextChoices):
     VERIFIED = "verified", "已办结"
 
 
-COMMITMENT_TRANSITIONS: dict[str, dict[str, str]] = {
-    CommitmentStatus.OPEN: {"start": CommitmentStatus.IN_PROGRESS, "complete": CommitmentStatus.COMPLETED},
-    CommitmentStatus.IN_PROGRESS: {"complete": CommitmentStatus.COMPLETED},
-    CommitmentStatus.COMPLETED: {"verify": CommitmentStatus.VERIFIED, "reopen": CommitmentStatus.IN_PROGRESS},
-    CommitmentStatus.VERIFIED: {},
-}
-COMMITMENT_ACTION_LABELS = {
-    "start": "开始推进",
-    "complete": "报告完成",
-    "verify": "核验办结",
-    "reopen": "退回重办",
-}
+_C = CommitmentStatus
+COMMITMENT_MACHINE = StateMachine(
+    name="承诺事项",
+    states=CommitmentStatus.choices,
+    actions=[("start", "开始推进"), ("complete", "报告完成"), ("verify", "核验办结"), ("reopen", "退回重办")],
+    transitions=[
+        Transition("start", frozenset({_C.OPEN}), _C.IN_PROGRESS),
+        Transition("complete", frozenset({_C.OPEN, _C.IN_PROGRESS}), _C.COMPLETED),
+        Transition("verify", frozenset({_C.COMPLETED}), _C.VERIFIED),
+        Transition("reopen", frozenset({_C.COMPLETED}), _C.IN_PROGRESS),
+    ],
+)
 
 
 class ArticleStatus(models.TextChoices):
@@ -93,36 +98,38 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-ARTICLE_TRANSITIONS: dict[str, dict[str, str]] = {
-    ArticleStatus.DRAFT: {"submit": ArticleStatus.PENDING},
-    ArticleStatus.PENDING: {"approve": ArticleStatus.APPROVED, "reject": ArticleStatus.DRAFT},
-    ArticleStatus.APPROVED: {"publish": ArticleStatus.PUBLISHED, "reject": ArticleStatus.DRAFT},
-    ArticleStatus.PUBLISHED: {"withdraw": ArticleStatus.DRAFT},
-}
-ARTICLE_ACTION_LABELS = {
-    "submit": "提交审核",
-    "approve": "审核通过",
-    "reject": "退回修改",
-    "publish": "发布",
-    "withdraw": "撤回",
-}
+_A = ArticleStatus
+ARTICLE_MACHINE = StateMachine(
+    name="节目文章",
+    states=ArticleStatus.choices,
+    actions=[
+        ("submit", "提交审核"),
+        ("approve", "审核通过"),
+        ("reject", "退回修改"),
+        ("publish", "发布"),
+        ("withdraw", "撤回"),
+    ],
+    transitions=[
+        Transition("submit", frozenset({_A.DRAFT}), _A.PENDING),
+        Transition("approve", frozenset({_A.PENDING}), _A.APPROVED),
+        Transition("reject", frozenset({_A.PENDING, _A.APPROVED}), _A.DRAFT),
+        Transition("publish", frozenset({_A.APPROVED}), _A.PUBLISHED),
+        Transition("withdraw", frozenset({_A.PUBLISHED}), _A.DRAFT),
+    ],
+)
 
 
-def next_state(
-    table: dict[str, dict[str, str]],
-    labels: dict[str, str],
-    current: str,
-    action: str,
-    state_labels: dict[str, str],
-) -> str:
-    """The state after `action`, or a DomainError naming the current state and the allowed actions."""
-    from zhenwu.core.errors import DomainError
+def _table(machine: StateMachine) -> dict[str, dict[str, str]]:
+    """state -> {action: target}: the buttons of each state, read off the machine."""
+    return {
+        state: {t.action: str(t.target) for t in machine.available(state)} for state in machine.state_labels
+    }
 
-    allowed = table.get(current, {})
-    if action not in allowed:
-        names = "、".join(labels[a] for a in allowed) or "无"
-        raise DomainError(
-            f"当前状态“{state_labels.get(current, current)}”不能执行“{labels.get(action, action)}”。可执行：{names}。",
-            code="illegal_transition",
-        )
-    return allowed[action]
+
+# Read-only views of the machines for templates and views (the machines are the one source).
+EPISODE_TRANSITIONS = _table(EPISODE_MACHINE)
+EPISODE_ACTION_LABELS = EPISODE_MACHINE.action_labels
+COMMITMENT_TRANSITIONS = _table(COMMITMENT_MACHINE)
+COMMITMENT_ACTION_LABELS = COMMITMENT_MACHINE.action_labels
+ARTICLE_TRANSITIONS = _table(ARTICLE_MACHINE)
+ARTICLE_ACTION_LABELS = ARTICLE_MACHINE.action_labels

@@ -22,12 +22,10 @@ from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.services import document_number
 from zhenwu.hotline.capabilities import HotlineCapability
 from zhenwu.hotline.choices import (
-    ARTICLE_ACTION_LABELS,
-    ARTICLE_TRANSITIONS,
+    ARTICLE_MACHINE,
     COMMITMENT_ACTION_LABELS,
-    COMMITMENT_TRANSITIONS,
-    EPISODE_ACTION_LABELS,
-    EPISODE_TRANSITIONS,
+    COMMITMENT_MACHINE,
+    EPISODE_MACHINE,
     ArticleStatus,
     Channel,
     CommitmentStatus,
@@ -38,7 +36,6 @@ from zhenwu.hotline.choices import (
     ReminderStatus,
     Screening,
     SlotStatus,
-    next_state,
 )
 from zhenwu.hotline.models import (
     PROGRAMME_NAME,
@@ -387,9 +384,7 @@ def episode_transition(*, actor: Any, episode: Episode, action: str) -> Episode:
     _require(actor, HotlineCapability.OPERATE, "控制节目")
     episode = Episode.objects.select_for_update(of=("self",)).get(pk=episode.pk)  # no stale status
     before = episode.status
-    episode.status = next_state(
-        EPISODE_TRANSITIONS, EPISODE_ACTION_LABELS, episode.status, action, dict(EpisodeStatus.choices)
-    )
+    episode.status = str(EPISODE_MACHINE.check(episode, action).target)
     episode.save(update_fields=["status", "updated_at"])
     if action == "close" and episode.slot_id:
         # Whether the 一把手 came in person stays readable from the slot's approved leave requests.
@@ -797,13 +792,7 @@ def commitment_create(
 
 
 def _transition_commitment(commitment: Commitment, action: str) -> None:
-    commitment.status = next_state(
-        COMMITMENT_TRANSITIONS,
-        COMMITMENT_ACTION_LABELS,
-        commitment.status,
-        action,
-        dict(CommitmentStatus.choices),
-    )
+    commitment.status = str(COMMITMENT_MACHINE.check(commitment, action).target)
 
 
 @transaction.atomic
@@ -1096,9 +1085,7 @@ def article_transition(*, actor: Any, article: Article, action: str) -> Article:
     ):
         raise DomainError("文章中还没有任何问答，请先在节目中处理问题或勾选收入文章的问答。")
     before = article.status
-    article.status = next_state(
-        ARTICLE_TRANSITIONS, ARTICLE_ACTION_LABELS, article.status, action, dict(ArticleStatus.choices)
-    )
+    article.status = str(ARTICLE_MACHINE.check(article, action).target)
     now = timezone.now()
     if action == "approve":
         article.approved_by, article.approved_at = actor, now

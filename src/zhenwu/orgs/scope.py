@@ -161,6 +161,32 @@ def get_scoped_object(
     return obj  # type: ignore[no-any-return]
 
 
+def business_unit_q(user: Any, action: Action = "view") -> Q | None:
+    """A Q over Unit for the units whose business data the person may see (or change).
+
+    None means every unit (a town-wide grant); administrator grants are left out (least privilege).
+    Models whose rows belong to several units (a work order's lead and assisting units) build
+    their scope on it, so one unit list serves every lookup.
+    """
+    from zhenwu.orgs.choices import DataScope
+
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return None
+    q = Q(pk__in=[])
+    for grant in user_grants(user):
+        if action == "change" and not grant.can_write:
+            continue
+        if grant.scope == DataScope.ALL:
+            return None
+        if grant.scope == DataScope.UNIT:
+            q |= Q(pk=grant.unit_id)
+        elif grant.scope == DataScope.UNIT_AND_BELOW:
+            q |= Q(path__startswith=grant.unit_path)
+        elif grant.scope == DataScope.CUSTOM:
+            q |= Q(pk__in=grant.custom_unit_ids)
+    return q
+
+
 def user_has_capability(user: Any, capability: str) -> bool:
     return capability in access_of(user).capabilities
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from zhenwu.core.fields import BlindIndexField, EncryptedTextField
 from zhenwu.core.models import Attachment, BaseModel
-from zhenwu.orgs.scope import ScopedQuerySet
+from zhenwu.orgs.scope import Action as ScopeAction
+from zhenwu.orgs.scope import ScopedQuerySet, business_unit_q
 from zhenwu.workorders.choices import CLOSED_STATES, Action, Channel, Satisfaction, Status, Urgency
 
 DESCRIPTION_MAX = 4000
@@ -68,6 +71,50 @@ class Open311App(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkOrderQuerySet(ScopedQuerySet["WorkOrder"]):
+    def visible_to(self, user: Any, action: ScopeAction = "view") -> WorkOrderQuerySet:
+        """The one scope of work orders: the lead unit, the 协办 (assisting) units — with no
+        cut-off — or the reporter. Everything reads through it: inbox, counts, lists, export,
+        督办 and the permission checks of the services (which then ask who leads)."""
+        if (
+            user is None
+            or not getattr(user, "is_authenticated", False)
+            or not getattr(user, "is_active", False)
+        ):
+            return self.none()
+        units_q = business_unit_q(user, action)
+        if units_q is None:
+            return self
+        from zhenwu.orgs.models import Unit
+
+        units = Unit.objects.filter(units_q).values("pk")
+        assisted = WorkOrder.assisting_units.through.objects.filter(unit_id__in=units).values("workorder_id")
+        q = models.Q(lead_unit_id__in=units) | models.Q(pk__in=assisted)
+        if action == "view":
+            q |= models.Q(reporter_user_id=user.pk)
+        return self.filter(q)
+
+    def led_by_scope(self, user: Any, action: ScopeAction = "view") -> WorkOrderQuerySet:
+        """Only the orders whose lead unit is in the person's scope (the handler's inbox tabs)."""
+        units_q = business_unit_q(user, action)
+        if units_q is None:
+            return self
+        from zhenwu.orgs.models import Unit
+
+        return self.filter(lead_unit_id__in=Unit.objects.filter(units_q).values("pk"))
+
+    def assisted_by_scope(self, user: Any) -> WorkOrderQuerySet:
+        """Orders some unit in the person's scope assists (协办) but does not lead."""
+        units_q = business_unit_q(user, "view")
+        if units_q is None:
+            return self.filter(assisting_units__isnull=False).distinct()
+        from zhenwu.orgs.models import Unit
+
+        units = Unit.objects.filter(units_q).values("pk")
+        assisted = WorkOrder.assisting_units.through.objects.filter(unit_id__in=units).values("workorder_id")
+        return self.filter(pk__in=assisted).exclude(lead_unit_id__in=units)
 
 
 class WorkOrder(BaseModel):
@@ -172,7 +219,7 @@ class WorkOrder(BaseModel):
     photos = models.ManyToManyField(Attachment, verbose_name="照片", blank=True, related_name="+")
     is_sample = models.BooleanField("示例数据", default=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = WorkOrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -24,31 +24,13 @@ INBOX_TABS: list[tuple[str, str]] = [
     ("desk", "待受理派单"),
     ("returned", "退单待审定"),
     ("extension", "延期待审批"),
+    ("assisting", "协办"),
 ]
 
 
 def visible_orders(*, user: Any) -> QuerySet[WorkOrder]:
-    """Orders whose lead unit lies in the person's scope, plus those their units assist or they reported.
-
-    Town-wide scope is the plain table (no join, no DISTINCT); for a unit-scoped person the unit ids
-    and assisted order ids are fetched first, so the list stays one indexed filter at 1,000,000 rows.
-    """
-    from zhenwu.orgs.scope import scope_q
-
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return WorkOrder.objects.none()
-    if scope_q(WorkOrder, user) is None:
-        return WorkOrder.objects.all()
-    unit_ids = list(Unit.objects.visible_to(user).values_list("pk", flat=True))
-    assisted = list(
-        WorkOrder.assisting_units.through.objects.filter(unit_id__in=unit_ids).values_list(
-            "workorder_id", flat=True
-        )[:5000]
-    )
-    q = Q(lead_unit_id__in=unit_ids) | Q(reporter_user_id=user.pk)
-    if assisted:
-        q |= Q(pk__in=assisted)
-    return WorkOrder.objects.filter(q)
+    """Orders the person may see: WorkOrder.objects.visible_to (lead unit, 协办 units, reporter)."""
+    return WorkOrder.objects.visible_to(user)
 
 
 def order_get(*, user: Any, number: str) -> WorkOrder:
@@ -80,14 +62,22 @@ def _tab_filter(tab: str, now: datetime) -> Q:
         "desk": Q(status__in=[Status.NEW, Status.ACCEPTED]),
         "returned": Q(status=Status.RETURNED),
         "extension": Q(status=Status.EXTENSION),
+        "assisting": ~Q(status__in=CLOSED_STATES),
     }[tab]
+
+
+def _tab_queryset(user: Any, tab: str) -> QuerySet[WorkOrder]:
+    """Handler tabs hold what the person's units lead; 协办 what they assist; the desk tabs all in scope."""
+    if tab == "assisting":
+        return WorkOrder.objects.visible_to(user).assisted_by_scope(user)
+    return WorkOrder.objects.visible_to(user).led_by_scope(user)
 
 
 def inbox(*, user: Any, tab: str, now: datetime | None = None) -> QuerySet[WorkOrder]:
     now = now or timezone.now()
     if tab not in dict(INBOX_TABS):
         tab = "to_sign"
-    qs = WorkOrder.objects.visible_to(user).filter(_tab_filter(tab, now))
+    qs = _tab_queryset(user, tab).filter(_tab_filter(tab, now))
     order = "created_at" if tab == "desk" else "deadline"
     return qs.select_related("category", "category__parent", "lead_unit").order_by(order, "id")
 
@@ -120,8 +110,12 @@ def inbox_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
         if cached is not None:
             return cached  # type: ignore[no-any-return]
     moment = now or timezone.now()
-    qs = WorkOrder.objects.visible_to(user).filter(status__in=[s for s in Status if s not in CLOSED_STATES])
-    counts = qs.aggregate(**{tab: Count("id", filter=_tab_filter(tab, moment)) for tab, _ in INBOX_TABS})
+    open_states = [s for s in Status if s not in CLOSED_STATES]
+    led = _tab_queryset(user, "to_sign").filter(status__in=open_states)
+    counts = led.aggregate(
+        **{tab: Count("id", filter=_tab_filter(tab, moment)) for tab, _ in INBOX_TABS if tab != "assisting"}
+    )
+    counts["assisting"] = _tab_queryset(user, "assisting").filter(status__in=open_states).count()
     if key:
         cache.set(key, counts, timeout=COUNTS_TTL_SECONDS)
     return counts

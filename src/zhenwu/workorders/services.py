@@ -392,11 +392,23 @@ def _event(
     return event
 
 
-def _scope_of(actor: Any, order: WorkOrder) -> tuple[bool, bool]:
-    """(may view, may change) the order: two indexed lookups, done once per request."""
+@dataclass(frozen=True)
+class OrderScope:
+    """What one person may do to one order, read once per request."""
+
+    visible: bool
+    leads: bool  # the lead unit is in the person's change scope: the handler's and desk's actions
+    assists: bool  # a 协办 unit is in the person's change scope: notes (协办意见)
+
+
+def _scope_of(actor: Any, order: WorkOrder) -> OrderScope:
     visible = WorkOrder.objects.visible_to(actor).filter(pk=order.pk).exists()
-    changeable = visible and WorkOrder.objects.visible_to(actor, "change").filter(pk=order.pk).exists()
-    return visible, changeable
+    if not visible:
+        return OrderScope(False, False, False)
+    changeable = WorkOrder.objects.filter(pk=order.pk)
+    leads = changeable.led_by_scope(actor, "change").exists()
+    assists = not leads and changeable.visible_to(actor, "change").exists()
+    return OrderScope(True, leads, assists)
 
 
 def _check_actor(
@@ -405,7 +417,7 @@ def _check_actor(
     actor_kind: str,
     action: str,
     query_code: str,
-    scope: tuple[bool, bool] | None = None,
+    scope: OrderScope | None = None,
 ) -> None:
     if actor_kind == Actor.REPORTER:
         if (
@@ -423,8 +435,8 @@ def _check_actor(
         raise NotFoundError("编号或查询码不正确。")
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError("请先登录。")
-    visible, changeable = scope if scope is not None else _scope_of(actor, order)
-    if not visible:
+    scope = scope if scope is not None else _scope_of(actor, order)
+    if not scope.visible:
         raise NotFoundError("工单不存在或不在您的数据范围内。")
     needs: dict[str, str] = {
         Actor.DESK: Cap.INTAKE if action in {Action.ACCEPT, Action.REJECT, Action.ANSWER} else Cap.DISPATCH,
@@ -438,10 +450,17 @@ def _check_actor(
         needed = Cap.DISPATCH if user_has_capability(actor, Cap.DISPATCH) else Cap.HANDLE
     if not user_has_capability(actor, needed):
         raise PermissionDeniedError(f"您没有“{Cap(needed).label}”的权限。")
-    if not changeable:
-        if actor_kind == Actor.HANDLER:
-            raise PermissionDeniedError("只有主办单位可以办理该工单；您对它只有查看权限。")
-        raise PermissionDeniedError("您对该工单只有查看权限。")
+    if scope.leads:
+        return
+    if scope.assists and action == Action.NOTE:
+        return  # a 协办 unit adds its opinion (协办意见) to the order's timeline
+    if scope.assists:
+        raise PermissionDeniedError(
+            "您的单位是该工单的协办单位，可以填写协办意见；签收、回复等由主办单位办理。"
+        )
+    if actor_kind == Actor.HANDLER:
+        raise PermissionDeniedError("只有主办单位可以办理该工单；您对它只有查看权限。")
+    raise PermissionDeniedError("您对该工单只有查看权限。")
 
 
 def _handling_deadline(start: datetime, days: int) -> tuple[datetime, datetime]:
