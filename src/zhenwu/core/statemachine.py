@@ -75,7 +75,9 @@ class StateMachine:
         try:
             return self.transitions[action]
         except KeyError:
-            raise DomainError(f"{self.name}不支持此操作。", code="unknown_action") from None
+            raise DomainError(
+                f"未知的操作：{self.name}没有这一步。", field="action", code="unknown_action"
+            ) from None
 
     def state_of(self, obj: Any) -> str:
         return str(getattr(obj, self.state_attr))

@@ -7,9 +7,9 @@ open order, not states.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
+
+from zhenwu.core.statemachine import StateMachine, Transition
 
 
 class Channel(models.TextChoices):
@@ -88,19 +88,13 @@ class Actor(models.TextChoices):
     LEADER = "leader", "督办领导"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str | None  # None: the state does not change (督办, 催办, 备注) or depends on input (回访)
-    actor: str
-    needs_note: bool = False
-
-
 S = Status
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
+# target None: the state does not change (督办, 催办, 备注) or depends on input (回访: 办结 or 重办).
+WORKORDER_MACHINE = StateMachine(
+    name="工单",
+    states=Status.choices,
+    actions=Action.choices,
+    transitions=[
         Transition(Action.ACCEPT, frozenset({S.NEW}), S.ACCEPTED, Actor.DESK),
         Transition(Action.REJECT, frozenset({S.NEW, S.ACCEPTED}), S.INVALID, Actor.DESK, needs_note=True),
         Transition(Action.ANSWER, frozenset({S.NEW, S.ACCEPTED}), S.CLOSED, Actor.DESK, needs_note=True),
@@ -132,9 +126,10 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(Action.REMIND, frozenset({S.DISPATCHED, S.HANDLING, S.EXTENSION}), None, Actor.DESK),
         Transition(Action.NOTE, frozenset(OPEN_STATES), None, Actor.HANDLER, needs_note=True),
-    ]
-}
+    ],
+)
+TRANSITIONS: dict[str, Transition] = WORKORDER_MACHINE.transitions
 
 
 def transition_for(action: str) -> Transition:
-    return TRANSITIONS[action]
+    return WORKORDER_MACHINE.get(action)

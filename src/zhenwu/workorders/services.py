@@ -1,15 +1,15 @@
 """Writes of the work-order part. Every change goes through one of these functions.
 
 ``workorder_create`` takes a request from any channel; ``workorder_transition`` is the one door
-for every lifecycle step, driven by the table in ``choices.TRANSITIONS``.
+for every lifecycle step, driven by ``choices.WORKORDER_MACHINE``.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from zhenwu.audit.services import audit_record
 from zhenwu.core import crypto
+from zhenwu.core.actors import SYSTEM, is_system
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from zhenwu.core.notify import notify
 from zhenwu.core.pii import is_mobile, normalize_phone
@@ -33,14 +34,13 @@ from zhenwu.orgs.scope import user_has_capability
 from zhenwu.workorders.capabilities import Cap
 from zhenwu.workorders.choices import (
     CLOSED_STATES,
-    TRANSITIONS,
+    WORKORDER_MACHINE,
     Action,
     Actor,
     Channel,
     Satisfaction,
     Status,
     Urgency,
-    transition_for,
 )
 from zhenwu.workorders.models import DESCRIPTION_MAX, Category, OrderEvent, WorkOrder
 from zhenwu.workorders.selectors import counts_changed
@@ -490,6 +490,196 @@ def _dispatch_to(order: WorkOrder, unit: Unit, now: datetime) -> None:
     order.deadline, order.warn_at = _handling_deadline(now, _limit_days(order))
 
 
+@dataclass
+class _Step:
+    """One lifecycle step in progress: the locked order, the input, and what the step records."""
+
+    order: WorkOrder
+    actor: Any
+    action: str
+    note: str
+    now: datetime
+    target: str | None
+    unit: Unit | None = None
+    assisting: Sequence[Unit] = ()
+    days: int | None = None
+    satisfaction: str = ""
+    parent: WorkOrder | None = None
+    suggestion: dict[str, Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    event_unit: Unit | None = None
+
+
+def _accept(step: _Step) -> None:
+    step.order.accepted_at = step.now
+
+
+def _close_at_desk(step: _Step) -> None:  # 直接答复 / 不予受理
+    order = step.order
+    order.accepted_at = order.accepted_at or step.now
+    order.reply = step.note
+    order.replied_at = order.closed_at = step.now
+
+
+def _dispatch(step: _Step) -> None:  # 派单 / 改派
+    order, unit = step.order, step.unit
+    if unit is None:
+        raise DomainError("请选择主办单位。", field="unit")
+    if step.action == Action.REASSIGN and unit.pk == order.lead_unit_id:
+        raise DomainError("改派需要选择另一个单位；维持原派请用“审定维持原派”。", field="unit")
+    order.accepted_at = order.accepted_at or step.now
+    _dispatch_to(order, unit, step.now)
+    assisting = [u for u in step.assisting if u.pk != unit.pk]
+    order.assisting_units.set(assisting)
+    step.event_unit = unit
+    step.data = {"assisting": [u.name for u in assisting]}
+    if step.suggestion:
+        step.data["suggestion"] = step.suggestion
+
+
+def _keep(step: _Step) -> None:  # 审定维持原派
+    assert step.order.lead_unit is not None
+    _dispatch_to(step.order, step.order.lead_unit, step.now)
+    step.event_unit = step.order.lead_unit
+
+
+def _sign(step: _Step) -> None:
+    step.order.signed_at = step.now
+    step.event_unit = step.order.lead_unit
+
+
+def _return(step: _Step) -> None:
+    step.order.return_count += 1
+    step.event_unit = step.order.lead_unit
+
+
+def _extend(step: _Step) -> None:
+    if not step.days or not 1 <= step.days <= 30:
+        raise DomainError("延期天数应在 1 到 30 个工作日之间。", field="days")
+    step.order.pending_extension_days = step.days
+    step.data = {"days": step.days}
+
+
+def _approve_extension(step: _Step) -> None:
+    order = step.order
+    extra_days = order.pending_extension_days or 0
+    calendar = get_work_calendar()
+    assert order.deadline is not None
+    order.deadline = calendar.add_working_hours(order.deadline, extra_days * calendar.hours_per_day)
+    order.warn_at = _warn_before(order.deadline)
+    order.extension_count += 1
+    order.pending_extension_days = None
+    step.data = {
+        "days": extra_days,
+        "deadline": timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _deny_extension(step: _Step) -> None:
+    step.order.pending_extension_days = None
+
+
+def _reply(step: _Step) -> None:
+    order = step.order
+    order.reply = step.note
+    order.replied_at = step.now
+    if order.dispatched_at:
+        order.handling_hours = round(
+            get_work_calendar().working_hours_between(order.dispatched_at, step.now), 2
+        )
+    step.event_unit = order.lead_unit
+
+
+def _rate(step: _Step) -> None:  # 回访 / 评价: 满意 closes, 不满意 reopens for 重办
+    order = step.order
+    if step.satisfaction not in Satisfaction.values:
+        raise DomainError("请选择满意、基本满意或不满意。", field="satisfaction")
+    order.satisfaction = step.satisfaction
+    order.rated_at = step.now
+    step.data = {"satisfaction": step.satisfaction}
+    if step.satisfaction == Satisfaction.UNSATISFIED and order.rework_count < settings.ZHENWU_MAX_REWORK:
+        step.target = Status.HANDLING
+        order.rework_count += 1
+        order.signed_at = order.signed_at or step.now
+        order.deadline, order.warn_at = _handling_deadline(step.now, _limit_days(order))
+        order.supervised_at = None
+        order.reminded_at = None
+        step.data["rework"] = order.rework_count
+    else:
+        step.target = Status.CLOSED
+        order.closed_at = step.now
+
+
+def _merge(step: _Step) -> None:
+    order, parent = step.order, step.parent
+    if parent is None:
+        raise DomainError("请选择要并入的工单。", field="parent")
+    if parent.pk == order.pk or parent.status in CLOSED_STATES or parent.parent_id:
+        raise DomainError("只能并入另一件未办结的主工单。", field="parent")
+    order.parent = parent
+    order.closed_at = step.now
+    step.data = {"parent": parent.number}
+    _event(
+        parent,
+        actor=step.actor,
+        action=Action.MERGE,
+        from_status=parent.status,
+        note=f"并入 {order.number}：{step.note}".rstrip("："),
+        data={"child": order.number},
+    )
+
+
+def _supervise(step: _Step) -> None:
+    step.order.supervised_at = step.now
+    step.event_unit = step.order.lead_unit
+
+
+def _remind(step: _Step) -> None:
+    step.order.reminded_at = step.now
+    step.event_unit = step.order.lead_unit
+
+
+def _note(step: _Step) -> None:
+    return None
+
+
+# Each action of WORKORDER_MACHINE has its own small function (the machine says when it may run).
+_STEPS: dict[str, Callable[[_Step], None]] = {
+    Action.ACCEPT: _accept,
+    Action.REJECT: _close_at_desk,
+    Action.ANSWER: _close_at_desk,
+    Action.DISPATCH: _dispatch,
+    Action.REASSIGN: _dispatch,
+    Action.KEEP: _keep,
+    Action.SIGN: _sign,
+    Action.RETURN: _return,
+    Action.EXTEND: _extend,
+    Action.APPROVE_EXTENSION: _approve_extension,
+    Action.DENY_EXTENSION: _deny_extension,
+    Action.REPLY: _reply,
+    Action.CALLBACK: _rate,
+    Action.RATE: _rate,
+    Action.MERGE: _merge,
+    Action.SUPERVISE: _supervise,
+    Action.REMIND: _remind,
+    Action.NOTE: _note,
+}
+_PRIVATE_ACTIONS = {Action.NOTE, Action.SUPERVISE, Action.REMIND}
+
+
+def _clean_note(action: str, note: str, needs_note: bool) -> str:
+    note = (note or "").strip()
+    if needs_note and not note:
+        raise DomainError(f"请填写{Action(action).label}的说明。", field="note")
+    if len(note) > DESCRIPTION_MAX:
+        raise DomainError(f"说明不能超过 {DESCRIPTION_MAX} 字。", field="note")
+    if note and _TAG.search(note):
+        raise DomainError(
+            "填写的内容只能是纯文本，请删除其中的 HTML 标签（如 <a>、<script>）。", field="note"
+        )
+    return note
+
+
 @transaction.atomic
 def workorder_transition(
     *,
@@ -505,151 +695,66 @@ def workorder_transition(
     photos: Sequence[UploadedFile] = (),
     query_code: str = "",
     suggestion: dict[str, Any] | None = None,
+    automatic: bool = False,
 ) -> WorkOrder:
-    """Apply one lifecycle step. Refuses illegal steps with a message that names the current state."""
-    try:
-        spec = transition_for(action)
-    except KeyError as exc:
-        raise DomainError("未知的操作。", field="action") from exc
+    """The one door of the lifecycle: checks, hands the action to its function, records the step.
+
+    ``automatic`` marks a step taken by the SLA timer (actor ``SYSTEM``): 督办 and 催办 only.
+    """
+    spec = WORKORDER_MACHINE.get(action)
     order = (
         WorkOrder.objects.select_for_update(of=("self",))
         .select_related("category", "lead_unit")
         .get(pk=order.pk)
     )
-    _check_actor(actor, order, spec.actor, action, query_code)
-    if order.status not in spec.sources:
-        raise DomainError(
-            f"工单当前状态为“{order.get_status_display()}”，不能{Action(action).label}。", field="action"
-        )
-    note = (note or "").strip()
-    if spec.needs_note and not note:
-        raise DomainError(f"请填写{Action(action).label}的说明。", field="note")
-    if len(note) > DESCRIPTION_MAX:
-        raise DomainError(f"说明不能超过 {DESCRIPTION_MAX} 字。", field="note")
-    if note and _TAG.search(note):
-        raise DomainError(
-            "填写的内容只能是纯文本，请删除其中的 HTML 标签（如 <a>、<script>）。", field="note"
-        )
-    now = timezone.now()
-    before = order.status
-    data: dict[str, Any] = {}
-    event_unit: Unit | None = None
-    target = spec.target
+    if is_system(actor):
+        if action not in {Action.SUPERVISE, Action.REMIND}:
+            raise PermissionDeniedError("系统只能自动督办和催办。")
+    else:
+        _check_actor(actor, order, spec.actor, action, query_code)
+    try:
+        WORKORDER_MACHINE.check(order, action)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="action", code=exc.code) from exc
+    step = _Step(
+        order=order,
+        actor=actor,
+        action=action,
+        note=_clean_note(action, note, spec.needs_note),
+        now=timezone.now(),
+        target=spec.target,
+        unit=unit,
+        assisting=assisting,
+        days=days,
+        satisfaction=satisfaction,
+        parent=parent,
+        suggestion=suggestion,
+    )
     attachments = [
         attachment_create(actor=actor, upload=u, allowed_types=IMAGE_TYPES, max_bytes=PHOTO_MAX_BYTES)
         for u in photos
     ]
-
-    if action == Action.ACCEPT:
-        order.accepted_at = now
-    elif action in {Action.ANSWER, Action.REJECT}:
-        order.accepted_at = order.accepted_at or now
-        order.reply = note
-        order.replied_at = now
-        order.closed_at = now
-    elif action in {Action.DISPATCH, Action.REASSIGN}:
-        if unit is None:
-            raise DomainError("请选择主办单位。", field="unit")
-        if action == Action.REASSIGN and unit.pk == order.lead_unit_id:
-            raise DomainError("改派需要选择另一个单位；维持原派请用“审定维持原派”。", field="unit")
-        order.accepted_at = order.accepted_at or now
-        _dispatch_to(order, unit, now)
-        order.assisting_units.set([u for u in assisting if u.pk != unit.pk])
-        event_unit = unit
-        data = {"assisting": [u.name for u in assisting if u.pk != unit.pk]}
-        if suggestion:
-            data["suggestion"] = suggestion
-    elif action == Action.KEEP:
-        assert order.lead_unit is not None
-        _dispatch_to(order, order.lead_unit, now)
-        event_unit = order.lead_unit
-    elif action == Action.SIGN:
-        order.signed_at = now
-        event_unit = order.lead_unit
-    elif action == Action.RETURN:
-        order.return_count += 1
-        event_unit = order.lead_unit
-    elif action == Action.EXTEND:
-        if not days or not 1 <= days <= 30:
-            raise DomainError("延期天数应在 1 到 30 个工作日之间。", field="days")
-        order.pending_extension_days = days
-        data = {"days": days}
-    elif action == Action.APPROVE_EXTENSION:
-        extra_days = order.pending_extension_days or 0
-        calendar = get_work_calendar()
-        assert order.deadline is not None
-        order.deadline = calendar.add_working_hours(order.deadline, extra_days * calendar.hours_per_day)
-        order.warn_at = _warn_before(order.deadline)
-        order.extension_count += 1
-        order.pending_extension_days = None
-        data = {"days": extra_days, "deadline": timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M")}
-    elif action == Action.DENY_EXTENSION:
-        order.pending_extension_days = None
-    elif action == Action.REPLY:
-        order.reply = note
-        order.replied_at = now
-        if order.dispatched_at:
-            order.handling_hours = round(
-                get_work_calendar().working_hours_between(order.dispatched_at, now), 2
-            )
-        event_unit = order.lead_unit
-    elif action in {Action.CALLBACK, Action.RATE}:
-        if satisfaction not in Satisfaction.values:
-            raise DomainError("请选择满意、基本满意或不满意。", field="satisfaction")
-        order.satisfaction = satisfaction
-        order.rated_at = now
-        data = {"satisfaction": satisfaction}
-        if satisfaction == Satisfaction.UNSATISFIED and order.rework_count < settings.ZHENWU_MAX_REWORK:
-            target = Status.HANDLING
-            order.rework_count += 1
-            order.signed_at = order.signed_at or now
-            order.deadline, order.warn_at = _handling_deadline(now, _limit_days(order))
-            order.supervised_at = None
-            order.reminded_at = None
-            data["rework"] = order.rework_count
-        else:
-            target = Status.CLOSED
-            order.closed_at = now
-    elif action == Action.MERGE:
-        if parent is None:
-            raise DomainError("请选择要并入的工单。", field="parent")
-        if parent.pk == order.pk or parent.status in CLOSED_STATES or parent.parent_id:
-            raise DomainError("只能并入另一件未办结的主工单。", field="parent")
-        order.parent = parent
-        order.closed_at = now
-        data = {"parent": parent.number}
-        _event(
-            parent,
-            actor=actor,
-            action=Action.MERGE,
-            from_status=parent.status,
-            note=f"并入 {order.number}：{note}".rstrip("："),
-            data={"child": order.number},
-        )
-    elif action == Action.SUPERVISE:
-        order.supervised_at = now
-        event_unit = order.lead_unit
-    elif action == Action.REMIND:
-        order.reminded_at = now
-        event_unit = order.lead_unit
-
-    if target is not None:
-        order.status = target
+    before = order.status
+    _STEPS[action](step)
+    if step.target is not None:
+        order.status = step.target
     order.save()
     if action == Action.REPLY:
         _reply_children(order, actor)
     if action in {Action.DISPATCH, Action.REASSIGN} and order.lead_unit is not None:
-        data["suggested"] = _record_dispatch_decision(order, actor)
+        step.data["suggested"] = _record_dispatch_decision(order, actor)
+    if automatic:
+        step.data["auto"] = True
     _event(
         order,
         actor=actor,
         action=action,
         from_status=before,
         to_status=order.status,
-        note=note,
-        unit=event_unit,
-        data=data,
-        is_public=action not in {Action.NOTE, Action.SUPERVISE, Action.REMIND},
+        note=step.note,
+        unit=step.event_unit,
+        data=step.data,
+        is_public=action not in _PRIVATE_ACTIONS,
         photos=attachments,
     )
     audit_record(
@@ -658,9 +763,9 @@ def workorder_transition(
         obj=order,
         before={"status": before},
         after={"status": order.status, "lead_unit": order.lead_unit.name if order.lead_unit else ""},
-        message=note[:200],
+        message=step.note[:200],
     )
-    _notify_after(order, action, actor)
+    _notify_after(order, action, None if is_system(actor) else actor)
     transaction.on_commit(counts_changed)
     return order
 
@@ -786,6 +891,18 @@ class SlaReport:
     reminded: int = 0
 
 
+def _automatic(order: WorkOrder, action: str, note: str, still_due: Callable[[WorkOrder], bool]) -> bool:
+    """One automatic 督办/催办 through the lifecycle door, skipped if another worker did it first."""
+    fresh = WorkOrder.objects.filter(pk=order.pk).only("supervised_at", "reminded_at", "status").first()
+    if fresh is None or not still_due(fresh):
+        return False
+    try:
+        workorder_transition(actor=SYSTEM, order=fresh, action=action, note=note, automatic=True)
+    except DomainError:
+        return False  # the order moved on meanwhile (closed, merged): nothing to do
+    return True
+
+
 def sla_scan(*, now: datetime | None = None) -> SlaReport:
     """Automatic 督办 for overdue orders and 催办 for orders entering their last working day.
 
@@ -795,25 +912,10 @@ def sla_scan(*, now: datetime | None = None) -> SlaReport:
     report = SlaReport()
     open_in_hands = [Status.DISPATCHED, Status.HANDLING, Status.EXTENSION, Status.RETURNED]
     overdue = WorkOrder.objects.filter(status__in=open_in_hands, deadline__lt=now, supervised_at__isnull=True)
-    for pk in overdue.values_list("pk", flat=True)[:5000]:
-        with transaction.atomic():
-            order = WorkOrder.objects.select_for_update().get(pk=pk)
-            if order.supervised_at is not None:
-                continue
-            order.supervised_at = now
-            order.save(update_fields=["supervised_at", "updated_at"])
-            _event(
-                order,
-                actor=None,
-                action=Action.SUPERVISE,
-                from_status=order.status,
-                note="已超过办结时限，系统自动督办。",
-                unit=order.lead_unit,
-                is_public=False,
-                data={"auto": True},
-            )
-            audit_record(actor=None, action="workorders.supervise", obj=order, message="系统自动督办（超期）")
-            _notify_after(order, Action.SUPERVISE, None)
+    for order in overdue.only("pk", "status")[:5000]:
+        if _automatic(
+            order, Action.SUPERVISE, "已超过办结时限，系统自动督办。", lambda o: o.supervised_at is None
+        ):
             report.supervised += 1
     warn = WorkOrder.objects.filter(
         status__in=[Status.DISPATCHED, Status.HANDLING],
@@ -821,27 +923,8 @@ def sla_scan(*, now: datetime | None = None) -> SlaReport:
         deadline__gte=now,
         reminded_at__isnull=True,
     )
-    for pk in warn.values_list("pk", flat=True)[:5000]:
-        with transaction.atomic():
-            order = WorkOrder.objects.select_for_update().get(pk=pk)
-            if order.reminded_at is not None:
-                continue
-            order.reminded_at = now
-            order.save(update_fields=["reminded_at", "updated_at"])
-            _event(
-                order,
-                actor=None,
-                action=Action.REMIND,
-                from_status=order.status,
-                note="即将超期，系统自动催办。",
-                unit=order.lead_unit,
-                is_public=False,
-                data={"auto": True},
-            )
-            audit_record(
-                actor=None, action="workorders.remind", obj=order, message="系统自动催办（即将超期）"
-            )
-            _notify_after(order, Action.REMIND, None)
+    for order in warn.only("pk", "status")[:5000]:
+        if _automatic(order, Action.REMIND, "即将超期，系统自动催办。", lambda o: o.reminded_at is None):
             report.reminded += 1
     if report.supervised or report.reminded:
         counts_changed()
@@ -854,7 +937,7 @@ def allowed_actions(*, actor: Any, order: WorkOrder) -> list[str]:
     if not getattr(actor, "is_authenticated", False):
         return out
     scope = _scope_of(actor, order)
-    for action, spec in TRANSITIONS.items():
+    for action, spec in WORKORDER_MACHINE.transitions.items():
         if order.status not in spec.sources or spec.actor == Actor.REPORTER:
             continue
         try:
