@@ -1,9 +1,16 @@
+"""Give the built-in roles that already exist the dispatch capabilities (new databases get them at creation).
+
+The grants are a frozen copy: a later edit of the part's ROLE_GRANTS must not change what this
+migration did.
+"""
+
 from functools import partial
 
 from django.db import migrations
 
 from zhenwu.orgs.bootstrap import grant_part_defaults
-from zhenwu.dispatch.capabilities import ROLE_GRANTS
+
+GRANTS = {'town_admin': ['dispatch.manage']}
 
 
 class Migration(migrations.Migration):
@@ -12,6 +19,4 @@ class Migration(migrations.Migration):
         ("dispatch", "0001_catalogue_classifier_decisions"),
     ]
 
-    operations = [
-        migrations.RunPython(partial(grant_part_defaults, grants=ROLE_GRANTS), migrations.RunPython.noop),
-    ]
+    operations = [migrations.RunPython(partial(grant_part_defaults, grants=GRANTS), migrations.RunPython.noop)]
