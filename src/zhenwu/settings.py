@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhenwu.core.middleware.DomainErrorMiddleware",
+    "zhenwu.core.middleware.BadPathMiddleware",
     "zhenwu.accounts.middleware.AccountPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
+from zhenwu.core.forms import FilterForm, id_filter, read_filters, text_filter
 from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.dispatch import selectors, services
 from zhenwu.dispatch.capabilities import CAPABILITIES
@@ -104,18 +105,24 @@ def model_train(request: HttpRequest) -> HttpResponse:
     return redirect("dispatch:model_status")
 
 
+class SuggestFilter(FilterForm):
+    text = text_filter("内容", 4000)
+    category = text_filter("分类", 40)
+    place = id_filter("地点")
+
+
 @login_required
 def suggest_partial(request: HttpRequest) -> HttpResponse:
     """htmx partial for the dispatch form: the top 3 as cards, each with a `lead_unit` radio."""
-    text = request.GET.get("text", "")
+    filters = read_filters(request, SuggestFilter, quiet=True)
+    text = filters["text"] or ""
     place: Unit | None = None
-    place_id = request.GET.get("place", "")
-    if place_id.isdigit():
-        place = Unit.objects.filter(pk=int(place_id)).first()
+    if filters["place"]:
+        place = Unit.objects.filter(pk=filters["place"]).first()
     context: dict[str, Any] = {"suggestions": [], "error": ""}
     try:
         context["suggestions"] = suggest_units(
-            text=text, category_code=request.GET.get("category") or None, place_unit=place
+            text=text, category_code=filters["category"] or None, place_unit=place
         )
     except DomainError as exc:
         context["error"] = exc.message
