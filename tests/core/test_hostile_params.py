@@ -51,3 +51,11 @@ def test_a_bad_filter_is_a_chinese_message_and_the_list_still_renders(client: An
     response = client.get("/assessment/findings/?unit=abc")
     assert response.status_code == 200
     assert "请选择" in response.content.decode() or "单位" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dispatch_api_refuses_a_nul_in_chinese(client: Any, cast: Any) -> None:
+    login(client, cast.town_admin)
+    response = client.get("/api/dispatch/suggest/?text=%00&category=%00")
+    assert response.status_code == 400
+    assert "空字符" in response.json()["detail"]

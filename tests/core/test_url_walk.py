@@ -57,7 +57,7 @@ ROLES = [
 SKIP = {"accounts/logout/"}
 
 PARAM_RE = re.compile(r"request\.(?:GET|query_params)(?:\.get\(|\.getlist\(|\[)\s*[\"'](\w+)[\"']")
-FORM_RE = re.compile(r"([\w.]+)\(\s*request\.GET\b|read_filters\(\s*request,\s*([\w.]+)")
+FORM_RE = re.compile(r"([\w.]+)\(\s*request\.(?:GET|query_params)\b|read_filters\(\s*request,\s*([\w.]+)")
 HELPER_RE = re.compile(r"\b(_?\w+)\(\s*request\b")
 
 

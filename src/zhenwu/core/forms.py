@@ -95,10 +95,7 @@ class FilterForm(forms.Form):
     @property
     def values(self) -> dict[str, Any]:
         self.is_valid()
-        return {
-            name: self.cleaned_data.get(name, field.initial)
-            for name, field in self.fields.items()
-        }
+        return {name: self.cleaned_data.get(name, field.initial) for name, field in self.fields.items()}
 
     def problems(self) -> list[str]:
         """One Chinese sentence per bad filter, for messages.warning."""

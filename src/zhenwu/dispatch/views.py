@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
-from zhenwu.core.forms import FilterForm, id_filter, read_filters, text_filter
+from zhenwu.core.forms import read_filters
 from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.dispatch import selectors, services
 from zhenwu.dispatch.capabilities import CAPABILITIES
 from zhenwu.dispatch.engine import suggest_units
-from zhenwu.dispatch.forms import CatalogueEntryForm, CatalogueFilterForm
+from zhenwu.dispatch.forms import CatalogueEntryForm, CatalogueFilterForm, SuggestFilter
 from zhenwu.dispatch.models import CatalogueEntry
 from zhenwu.orgs.models import Unit
 
@@ -103,12 +103,6 @@ def model_train(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已重新训练派单模型：样本 {model.sample_count} 件。")
     return redirect("dispatch:model_status")
-
-
-class SuggestFilter(FilterForm):
-    text = text_filter("内容", 4000)
-    category = text_filter("分类", 40)
-    place = id_filter("地点")
 
 
 @login_required
