@@ -244,8 +244,18 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhenwu.audit.tasks.seal_audit_chain", "schedule": 10.0},
     "notify-retry": {"task": "zhenwu.core.tasks.retry_notifications", "schedule": 60.0},
 }
+# A broker outage must not fail a committed request: publishing gives up fast and the outbox row
+# waits for the beat sweep (core.notify); the cache degrades to no cache (core.cache).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {"default": {"BACKEND": "zhenwu.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )

@@ -11,13 +11,12 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhenwu.audit.context import current_request
 from zhenwu.core.errors import DomainError, NotFoundError
+from zhenwu.core.ratelimit import over_limit  # re-exported: callers import it from here
 from zhenwu.core.web import form_error
 from zhenwu.workorders import services
 from zhenwu.workorders.choices import Action, Channel, Status
@@ -25,25 +24,6 @@ from zhenwu.workorders.forms import PublicSubmitForm, RateForm, TrackForm
 from zhenwu.workorders.models import WorkOrder
 
 TRACK_ATTEMPTS_PER_HOUR = 30
-
-
-def _client_ip(request: HttpRequest) -> str:
-    ctx = current_request.get()
-    return ctx.ip or request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def over_limit(kind: str, request: HttpRequest, limit: int) -> bool:
-    """Count one more public submission of this kind from this address; True once over the hourly limit."""
-    key = f"zw:rl:{kind}:{_client_ip(request)}"
-    added = cache.add(key, 1, timeout=3600)
-    if added:
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        return False
-    return count > limit
 
 
 def submit(request: HttpRequest) -> HttpResponse:
