@@ -35,6 +35,8 @@ ZHENWU_AUDIT_KEY = os.environ.get("ZHENWU_AUDIT_KEY", DEV_AUDIT_KEY)
 # Demo accounts (known passwords) may log in only when this is on; default follows DEBUG.
 ZHENWU_DEMO_ACCOUNTS = env_bool("ZHENWU_DEMO_ACCOUNTS", DEBUG)
 ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
+# Open311 POST requests per application and minute (an application's own posts_per_minute wins).
+ZHENWU_OPEN311_POSTS_PER_MINUTE = int(os.environ.get("ZHENWU_OPEN311_POSTS_PER_MINUTE", "60"))
 ZHENWU_UPLOAD_MAX_BYTES = int(os.environ.get("ZHENWU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Working time used for SLA hours (start, end) pairs, local time.
 ZHENWU_WORK_PERIODS = (("08:30", "12:00"), ("13:30", "17:30"))
