@@ -37,6 +37,10 @@ ZHENWU_DEMO_ACCOUNTS = env_bool("ZHENWU_DEMO_ACCOUNTS", DEBUG)
 ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
 # Open311 POST requests per application and minute (an application's own posts_per_minute wins).
 ZHENWU_OPEN311_POSTS_PER_MINUTE = int(os.environ.get("ZHENWU_OPEN311_POSTS_PER_MINUTE", "60"))
+# Uploaded images are re-encoded (core.services.reencode_image); larger ones are refused unread.
+ZHENWU_IMAGE_MAX_PIXELS = int(os.environ.get("ZHENWU_IMAGE_MAX_PIXELS", "50000000"))
+# A request body above this is refused with 413 before it is read (6 photos of 5 MB and the form).
+ZHENWU_REQUEST_MAX_BYTES = int(os.environ.get("ZHENWU_REQUEST_MAX_BYTES", str(32 * 1024 * 1024)))
 ZHENWU_UPLOAD_MAX_BYTES = int(os.environ.get("ZHENWU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Working time used for SLA hours (start, end) pairs, local time.
 ZHENWU_WORK_PERIODS = (("08:30", "12:00"), ("13:30", "17:30"))
@@ -88,6 +92,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhenwu.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhenwu.audit.middleware.RequestContextMiddleware",
@@ -96,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhenwu.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,7 +239,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

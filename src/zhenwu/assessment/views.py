@@ -38,7 +38,7 @@ from zhenwu.core.errors import DomainError
 from zhenwu.core.forms import read_filters
 from zhenwu.core.models import Attachment
 from zhenwu.core.parts import capability_label
-from zhenwu.core.web import form_error, paginate
+from zhenwu.core.web import attachment_response, form_error, paginate
 from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 
@@ -270,7 +270,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not visible:
         raise Http404("记录不存在或不在您的数据范围内。")
-    return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.original_name)
+    return attachment_response(att)
 
 
 # ---------------------------------------------------------------- objections (reviewer)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError, NotFoundError
 from zhenwu.core.ratelimit import over_limit  # re-exported: callers import it from here
-from zhenwu.core.web import form_error
+from zhenwu.core.web import attachment_response, form_error
 from zhenwu.workorders import services
 from zhenwu.workorders.choices import Action, Channel, Status
 from zhenwu.workorders.forms import PublicSubmitForm, RateForm, TrackForm
@@ -159,7 +159,7 @@ PUBLIC_PHOTO_CHANNELS = (Channel.H5, Channel.WEB, Channel.OPEN311)
 
 def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """Photos of publicly reported, non-confidential orders (Open311 media_url); nothing else."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     from zhenwu.core.models import Attachment
 
@@ -167,4 +167,4 @@ def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = Attachment.objects.filter(pk=pk).first() if public.exists() else None
     if attachment is None:
         raise Http404("照片不存在。")
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return attachment_response(attachment)
