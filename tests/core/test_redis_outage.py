@@ -153,3 +153,17 @@ def test_healthz_reports_redis_degraded(client: Any, redis_down: str) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-check="redis" data-status="degraded"' in html and "Redis：降级" in html
+
+
+@pytest.mark.django_db
+def test_healthz_fails_when_the_static_manifest_is_broken(client: Any, settings: Any, tmp_path: Any) -> None:
+    """/healthz renders a template with a static asset, so a manifest missing a file is a 503 there
+    too, not a 200 while every page is a 500 (issue 9, item 6)."""
+    settings.STATIC_ROOT = tmp_path  # no manifest written here
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "error" in response.content.decode()
