@@ -103,3 +103,21 @@ def test_a_database_outage_is_an_open311_error_not_an_html_500(client: Client, c
         response = client.get("/open311/v2/requests.json")
     body = json.loads(response.content)
     assert response.status_code == 503 and body[0]["code"] == 503
+
+
+def test_staff_set_an_applications_limit_on_the_apps_page(cast: Any, app: Any) -> None:
+    from zhenwu.audit.models import AuditEvent
+    from zhenwu.core.testing import login
+
+    c = login(Client(), cast.town_admin)
+    page = f"/workorders/open311/apps/{app.pk}/limit/"
+    assert c.post(page, {"posts_per_minute": "5"}).status_code == 302
+    app.refresh_from_db()
+    assert app.posts_per_minute == 5
+    assert AuditEvent.objects.filter(action="workorders.open311_app_limit").exists()
+    html = c.post(page, {"posts_per_minute": "abc"}, follow=True).content.decode()
+    assert "应为整数" in html
+    c.post(page, {"posts_per_minute": ""})
+    app.refresh_from_db()
+    assert app.posts_per_minute is None
+    assert login(Client(), cast.yahe_cadre).post(page, {"posts_per_minute": "1"}).status_code == 403
