@@ -1,6 +1,8 @@
 // Copies the front-end packages installed from the npm registry into the app's static folder.
 // The app serves them itself (whitenoise): many government networks cannot reach a CDN.
-import { cpSync, mkdirSync, existsSync } from "node:fs";
+// Source-map comments are stripped: the maps are not shipped, and whitenoise's manifest storage
+// (ZHENWU_MANIFEST_STATIC=1 collectstatic) refuses a file that points at a missing one.
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,6 +22,9 @@ for (const [from, to] of files) {
   }
   const dest = join(out, to);
   mkdirSync(dirname(dest), { recursive: true });
-  cpSync(src, dest);
+  const text = readFileSync(src, "utf8")
+    .replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/gm, "")
+    .replace(/^\/\/# sourceMappingURL=.*$/gm, "");
+  writeFileSync(dest, text);
 }
 console.log(`assets copied to ${out}`);

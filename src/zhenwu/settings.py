@@ -38,6 +38,12 @@ ZHENWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENWU_AUDIT_ANCHOR_FILE", str(VAR_DI
 # Demo accounts (known passwords) may log in only when this is on; default follows DEBUG.
 ZHENWU_DEMO_ACCOUNTS = env_bool("ZHENWU_DEMO_ACCOUNTS", DEBUG)
 ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
+# Open311 POST requests per application and minute (an application's own posts_per_minute wins).
+ZHENWU_OPEN311_POSTS_PER_MINUTE = int(os.environ.get("ZHENWU_OPEN311_POSTS_PER_MINUTE", "60"))
+# Uploaded images are re-encoded (core.services.reencode_image); larger ones are refused unread.
+ZHENWU_IMAGE_MAX_PIXELS = int(os.environ.get("ZHENWU_IMAGE_MAX_PIXELS", "50000000"))
+# A request body above this is refused with 413 before it is read (6 photos of 5 MB and the form).
+ZHENWU_REQUEST_MAX_BYTES = int(os.environ.get("ZHENWU_REQUEST_MAX_BYTES", str(32 * 1024 * 1024)))
 ZHENWU_UPLOAD_MAX_BYTES = int(os.environ.get("ZHENWU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Working time used for SLA hours (start, end) pairs, local time.
 ZHENWU_WORK_PERIODS = (("08:30", "12:00"), ("13:30", "17:30"))
@@ -89,6 +95,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhenwu.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhenwu.audit.middleware.RequestContextMiddleware",
@@ -97,12 +104,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhenwu.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhenwu.core.middleware.DomainErrorMiddleware",
+    "zhenwu.core.middleware.BadPathMiddleware",
     "zhenwu.accounts.middleware.AccountPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -237,7 +246,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -252,8 +261,18 @@ CELERY_BEAT_SCHEDULE = {
     "notify-retry": {"task": "zhenwu.core.tasks.retry_notifications", "schedule": 60.0},
     "calendar-next-year": {"task": "zhenwu.core.tasks.check_next_calendar_year", "schedule": 86400.0},
 }
+# A broker outage must not fail a committed request: publishing gives up fast and the outbox row
+# waits for the beat sweep (core.notify); the cache degrades to no cache (core.cache).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {"default": {"BACKEND": "zhenwu.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from zhenwu.audit.models import AuditEvent
 from zhenwu.core.errors import DomainError
@@ -51,12 +53,16 @@ def test_a_real_png_is_stored(cast: Any, media: Path) -> None:
     attachment = attachment_create(actor=cast.yahe_cadre, upload=upload)
     attachment.refresh_from_db()
     assert attachment.content_type == "image/png"
-    assert attachment.size == len(data)
-    assert attachment.sha256 == hashlib.sha256(data).hexdigest()
     assert attachment.original_name == "现场照片.png"
     assert attachment.uploaded_by == cast.yahe_cadre
     stored = Path(attachment.file.path)
-    assert stored.is_relative_to(media) and stored.read_bytes() == data
+    assert stored.is_relative_to(media)
+    # Re-encoded (issue 9, item 11): the same pixels, size and digest of what is stored.
+    content = stored.read_bytes()
+    assert attachment.size == len(content)
+    assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+    assert Image.open(io.BytesIO(content)).convert("RGB").getpixel((0, 0)) == (255, 0, 0)
+    assert Image.open(io.BytesIO(data)).convert("RGB").getpixel((0, 0)) == (255, 0, 0)
     event = AuditEvent.objects.get(action="attachment.create")
     assert event.object_id == str(attachment.pk) and event.changes["extra"]["sha256"] == attachment.sha256
 

@@ -12,7 +12,10 @@ from zhenwu.core.testing import login
 from zhenwu.hotline import services
 from zhenwu.hotline.choices import CommitmentStatus, Outcome
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+PNG = (  # a real 1x1 image: uploads are decoded and re-encoded
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def _commitment(hl, *, unit=None, deadline=date(2026, 12, 11), issue=None):

@@ -8,7 +8,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from zhenwu.assessment.choices import IndicatorKind, IndicatorSource, ObjectionAction
+from zhenwu.assessment.choices import (
+    IndicatorKind,
+    IndicatorSource,
+    ObjectionAction,
+    ObjectionStatus,
+    RectificationStatus,
+)
 from zhenwu.assessment.models import Indicator
 from zhenwu.core import forms as core_forms
 from zhenwu.orgs.models import Unit
@@ -246,3 +252,21 @@ class IndicatorEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _control(field)
+
+
+# ---------------------------------------------------------------- list filters (query string)
+
+
+class FindingFilter(core_forms.FilterForm):
+    month = core_forms.id_filter("考核月")
+    unit = core_forms.id_filter("单位")
+    rectification = core_forms.choice_filter("整改", RectificationStatus.choices)
+
+
+class ObjectionFilter(core_forms.FilterForm):
+    status = core_forms.choice_filter("状态", ObjectionStatus.choices, initial=ObjectionStatus.SUBMITTED)
+
+
+class MonthUnitFilter(core_forms.FilterForm):
+    month = core_forms.id_filter("考核月")
+    unit = core_forms.id_filter("单位")

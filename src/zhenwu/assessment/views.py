@@ -35,9 +35,10 @@ from zhenwu.assessment.scoring import award_rules_text, compute_month
 from zhenwu.assessment.selectors import is_staff_member
 from zhenwu.assessment.weights import ahp, entropy_weights
 from zhenwu.core.errors import DomainError
+from zhenwu.core.forms import read_filters
 from zhenwu.core.models import Attachment
 from zhenwu.core.parts import capability_label
-from zhenwu.core.web import form_error, paginate
+from zhenwu.core.web import attachment_response, form_error, paginate
 from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 
@@ -132,16 +133,17 @@ def inspect(request: HttpRequest) -> HttpResponse:
 def finding_list(request: HttpRequest) -> HttpResponse:
     months = list(AssessmentMonth.objects.all()[:24])
     month = None
-    if request.GET.get("month", "").isdigit():
-        month = AssessmentMonth.objects.filter(pk=int(request.GET["month"])).first()
+    filters = read_filters(request, forms.FindingFilter)
+    if filters["month"]:
+        month = AssessmentMonth.objects.filter(pk=filters["month"]).first()
     elif months:
         month = months[0]
     qs = selectors.finding_list(user=request.user, month=month)
-    unit_id = request.GET.get("unit")
+    unit_id = filters["unit"]
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
-    if request.GET.get("rectification"):
-        qs = qs.filter(rectification=request.GET["rectification"])
+    if filters["rectification"]:
+        qs = qs.filter(rectification=filters["rectification"])
     page, base = paginate(request, qs, 30)
     return render(
         request,
@@ -268,7 +270,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not visible:
         raise Http404("记录不存在或不在您的数据范围内。")
-    return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.original_name)
+    return attachment_response(att)
 
 
 # ---------------------------------------------------------------- objections (reviewer)
@@ -276,7 +278,11 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @capability(CAP.REVIEW)
 def objection_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", ObjectionStatus.SUBMITTED)
+    status = (
+        read_filters(request, forms.ObjectionFilter)["status"]
+        if "status" in request.GET
+        else ObjectionStatus.SUBMITTED
+    )
     qs = selectors.objection_list(user=request.user, status=status or None).prefetch_related(
         "evidence", "finding__photos"
     )
@@ -474,8 +480,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_data(request: HttpRequest) -> JsonResponse:
     units = {u.pk: u for u in selectors.assessed_units(user=request.user)}
     closed = list(AssessmentMonth.objects.filter(status="closed").order_by("-month")[:12])[::-1]
-    raw_unit = request.GET.get("unit", "")
-    unit_id = int(raw_unit) if raw_unit.isdigit() else next(iter(units), 0)
+    filters = read_filters(request, forms.MonthUnitFilter, quiet=True)
+    unit_id = filters["unit"] or next(iter(units), 0)
     if unit_id not in units:
         raise Http404("记录不存在或不在您的数据范围内。")
     results = {
@@ -494,8 +500,8 @@ def dashboard_data(request: HttpRequest) -> JsonResponse:
         if (m.pk, unit_id) in results
     ]
     heat_month = (
-        AssessmentMonth.objects.filter(pk=int(request.GET["month"])).first()
-        if request.GET.get("month", "").isdigit()
+        AssessmentMonth.objects.filter(pk=filters["month"]).first()
+        if filters["month"]
         else (closed[-1] if closed else None)
     )
     heat: dict[str, Any] = {"items": [], "units": [], "cells": [], "month": None}

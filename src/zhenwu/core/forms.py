@@ -1,4 +1,4 @@
-"""Forms of the shared pages: the holiday calendar editor."""
+"""Forms of the shared pages (the holiday calendar editor) and the query-string filter parser every list uses."""
 
 from __future__ import annotations
 
@@ -115,3 +115,86 @@ class CalendarImportForm(forms.Form):
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传 .xlsx 格式的表格。")
         return f
+
+
+class FilterForm(forms.Form):
+    """A list's query-string filters. A bad value (NUL, a quote, `abc` for a number, 1e309, a huge
+    string) is dropped with a Chinese message and the list renders unfiltered on that field; it never
+    reaches the database. `values` is the cleaned filters, with each field's `initial` for a bad one."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, field.initial) for name, field in self.fields.items()}
+
+    def problems(self) -> list[str]:
+        """One Chinese sentence per bad filter, for messages.warning."""
+        self.is_valid()
+        result = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            text = "；".join(str(e) for e in errors)
+            result.append(f"筛选条件“{label or name}”无效，已忽略：{text}")
+        return result
+
+
+def read_filters(
+    request: Any, form_class: type[FilterForm], *, quiet: bool = False, **kwargs: Any
+) -> dict[str, Any]:
+    """Parse `request.GET` with `form_class`; warn about each bad value (not on downloads: `quiet`)."""
+    from django.contrib import messages
+
+    form = form_class(request.GET, **kwargs)
+    values = form.values
+    if not quiet:
+        for problem in form.problems():
+            messages.warning(request, problem)
+    return values
+
+
+def text_filter(label: str, max_length: int = 100) -> forms.CharField:
+    """A search box: NUL and over-long text are refused (the list shows unfiltered with a message)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        error_messages={
+            "max_length": f"{label}最多 {max_length} 个字。",
+            "null_characters_not_allowed": "不能包含空字符。",
+        },
+    )
+
+
+def choice_filter(label: str, choices: Any, initial: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        initial=initial,
+        choices=[("", "全部"), *list(choices)],
+        error_messages={"invalid_choice": "没有这个选项。"},
+    )
+
+
+def integer_filter(
+    label: str, min_value: int | None = None, max_value: int | None = None
+) -> forms.IntegerField:
+    message = (
+        "请输入整数。"
+        if min_value is None or max_value is None
+        else f"请输入 {min_value} 至 {max_value} 之间的整数。"
+    )
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=min_value,
+        max_value=max_value,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+def id_filter(label: str) -> forms.IntegerField:
+    """A record id in the query string (unit, month, episode): a positive 64-bit integer or nothing."""
+    return integer_filter(label, 1, 2**63 - 1)

@@ -132,3 +132,19 @@ class Notification(BaseModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class RateCounter(models.Model):
+    """One fixed window of a rate limit (`core.ratelimit`): shared by every worker, kept in the
+    database so the limit holds and no request fails while Redis is down."""
+
+    key = models.CharField("键", max_length=200)
+    window = models.BigIntegerField("时间窗")  # start of the window, seconds since the epoch
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="core_ratecounter_key_window")]
+        verbose_name = verbose_name_plural = "限流计数"
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}: {self.count}"

@@ -94,19 +94,32 @@ def notify(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
     )
-    transaction.on_commit(lambda: _schedule(n.pk))
+    transaction.on_commit(lambda: _schedule(n.pk), robust=True)
     return n
 
 
 MAX_ATTEMPTS = 5
 
 
+BROKER_RETRY_AFTER = 30.0
+_broker_down_until = 0.0
+
+
 def _schedule(pk: int) -> None:
+    """Hand the row to a worker after commit. Never raises: with the broker down the committed
+    change stands and the row waits in the outbox for the beat sweep (`retry_notifications`);
+    after a failure the broker is not tried again for BROKER_RETRY_AFTER seconds."""
+    import time
+
     from zhenwu.core.tasks import deliver_notification
 
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
     try:
         deliver_notification.delay(pk)
     except Exception as exc:  # broker down: the change is committed; the row waits for the retry sweep
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
         log.warning("通知 #%s 未能投递到队列，稍后重试：%s", pk, exc)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date
 from typing import Any
 
@@ -332,6 +333,51 @@ def sniff_content_type(head: bytes, name: str = "") -> str:
     return "application/octet-stream"
 
 
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def reencode_image(upload: UploadedFile, content_type: str) -> UploadedFile:
+    """A fresh encoding of the uploaded image: only its pixels survive. Metadata (EXIF with GPS,
+    comments, ICC), anything hidden after the image data (HTML, scripts, a second file) and a
+    mismatched format are gone. The declared size is checked before any pixel is decoded, so a
+    small file declaring 50000×50000 costs nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    max_pixels = settings.ZHENWU_IMAGE_MAX_PIXELS
+    unreadable = DomainError("图片已损坏或不是有效的图片文件，请重新拍照或换一张图片。", field="file")
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise DomainError(
+                    f"图片尺寸过大：{width}×{height} 像素，上限 {max_pixels // 1_000_000} 百万像素。",
+                    field="file",
+                )
+            if PIL_FORMATS.get(content_type) != image.format:
+                raise unreadable
+            image.load()
+            clean = ImageOps.exif_transpose(image)
+            fmt = image.format
+    except DomainError:
+        raise
+    except Image.DecompressionBombError as exc:  # Pillow's own bound (Image.MAX_IMAGE_PIXELS) hit first
+        raise DomainError(
+            f"图片尺寸过大：像素数超过上限 {max_pixels // 1_000_000} 百万像素。", field="file"
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise unreadable from exc
+    if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
+        clean = clean.convert("RGB")
+    if fmt == "PNG" and clean.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
+        clean = clean.convert("RGBA")
+    buffer = io.BytesIO()
+    options: dict[str, Any] = {"quality": 88} if fmt in ("JPEG", "WEBP") else {"optimize": True}
+    clean.save(buffer, fmt, **options)
+    return SimpleUploadedFile(upload.name or "image", buffer.getvalue(), content_type=content_type)
+
+
 @transaction.atomic
 def attachment_create(
     *, actor: Any, upload: UploadedFile, allowed_types: set[str] | None = None, max_bytes: int | None = None
@@ -350,6 +396,9 @@ def attachment_create(
     if content_type not in allowed:
         names = "、".join(sorted(TYPE_LABELS.get(t, t) for t in allowed))
         raise DomainError(f"文件类型不支持（实际内容不是允许的格式）。允许：{names}。", field="file")
+    if content_type in IMAGE_TYPES:
+        upload = reencode_image(upload, content_type)
+        size = upload.size or 0
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

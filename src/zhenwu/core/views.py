@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -284,11 +284,26 @@ def calendar_sync(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and database check for the load balancer; no login, no session."""
+    """Health check for the load balancer; no login, no session. Rendered from a template with a
+    static asset, so a broken static manifest fails here too (503). The database down is 503;
+    Redis down is 200 with Redis 降级 (caches and queues degrade, nothing is lost)."""
+    from django.template.loader import render_to_string
+
+    from zhenwu.core.cache import redis_status
+
+    database = "ok"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+        database = "unavailable"
+    checks = {"database": database, "redis": redis_status()}
+    status = 503 if database != "ok" else 200
+    try:
+        body = render_to_string("core/healthz.html", {"checks": checks, "ok": status == 200})
+    except Exception as exc:  # e.g. a static file missing from the manifest: every page would fail
+        return HttpResponse(
+            f"error: 页面无法渲染（{type(exc).__name__}）\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse(body, status=status)

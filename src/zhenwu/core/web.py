@@ -54,3 +54,26 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int) -> tuple[Page[A
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     base = querystring_without_page(request)
     return page, f"{base}&" if base else ""
+
+
+def attachment_response(attachment: Any) -> HttpResponse:
+    """Serve a stored attachment. Images (re-encoded on upload) are shown inline; every other file
+    (PDF, Office documents) is a download, never rendered by the browser. Never cached, never
+    sniffed, and sandboxed should a browser render it anyway."""
+    from django.http import FileResponse
+    from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+    from zhenwu.core.services import IMAGE_TYPES
+
+    inline = attachment.content_type in IMAGE_TYPES
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type if inline else "application/octet-stream",
+        as_attachment=not inline,
+        filename=attachment.original_name or "file",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response

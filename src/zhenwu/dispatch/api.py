@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhenwu.dispatch.engine import suggest_units
+from zhenwu.dispatch.forms import SuggestFilter
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -30,8 +31,10 @@ class SuggestView(APIView):
         responses=SuggestionSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
+        form = SuggestFilter(request.query_params)
+        if not form.is_valid():
+            return Response({"detail": "；".join(form.problems())}, status=400)
         suggestions = suggest_units(
-            text=request.query_params.get("text", ""),
-            category_code=request.query_params.get("category") or None,
+            text=form.cleaned_data["text"], category_code=form.cleaned_data["category"] or None
         )
         return Response([s.as_dict(with_reasons=True) for s in suggestions])

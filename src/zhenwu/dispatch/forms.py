@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from zhenwu.core.forms import control
+from zhenwu.core.forms import FilterForm, control, id_filter, text_filter
 from zhenwu.dispatch.models import CatalogueEntry
 from zhenwu.orgs.choices import UnitType
 from zhenwu.orgs.models import Unit
@@ -97,3 +97,11 @@ class CatalogueEntryForm(forms.Form):
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+
+class SuggestFilter(FilterForm):
+    """The query string of the dispatch suggestion (the htmx partial and GET /api/dispatch/suggest/)."""
+
+    text = text_filter("内容", 4000)
+    category = text_filter("分类", 40)
+    place = id_filter("地点")

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
+from zhenwu.core.forms import read_filters
 from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.dispatch import selectors, services
 from zhenwu.dispatch.capabilities import CAPABILITIES
 from zhenwu.dispatch.engine import suggest_units
-from zhenwu.dispatch.forms import CatalogueEntryForm, CatalogueFilterForm
+from zhenwu.dispatch.forms import CatalogueEntryForm, CatalogueFilterForm, SuggestFilter
 from zhenwu.dispatch.models import CatalogueEntry
 from zhenwu.orgs.models import Unit
 
@@ -107,15 +108,15 @@ def model_train(request: HttpRequest) -> HttpResponse:
 @login_required
 def suggest_partial(request: HttpRequest) -> HttpResponse:
     """htmx partial for the dispatch form: the top 3 as cards, each with a `lead_unit` radio."""
-    text = request.GET.get("text", "")
+    filters = read_filters(request, SuggestFilter, quiet=True)
+    text = filters["text"] or ""
     place: Unit | None = None
-    place_id = request.GET.get("place", "")
-    if place_id.isdigit():
-        place = Unit.objects.filter(pk=int(place_id)).first()
+    if filters["place"]:
+        place = Unit.objects.filter(pk=filters["place"]).first()
     context: dict[str, Any] = {"suggestions": [], "error": ""}
     try:
         context["suggestions"] = suggest_units(
-            text=text, category_code=request.GET.get("category") or None, place_unit=place
+            text=text, category_code=filters["category"] or None, place_unit=place
         )
     except DomainError as exc:
         context["error"] = exc.message

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from zhenwu.hotline.choices import Channel, QuestionSource, Screening
+from zhenwu.core.forms import FilterForm, choice_filter, id_filter, integer_filter, text_filter
+from zhenwu.hotline.choices import Channel, CommitmentStatus, Outcome, QuestionSource, Screening
 from zhenwu.orgs.models import Unit
 
 DATE_WIDGET = {"type": "date"}
@@ -239,3 +240,24 @@ class RuleForm(StyledForm):
     weight_answered = forms.IntegerField(label="现场答复率", min_value=0, max_value=100)
     weight_on_time = forms.IntegerField(label="按期办结率", min_value=0, max_value=100)
     weight_satisfaction = forms.IntegerField(label="群众满意率", min_value=0, max_value=100)
+
+
+# --------------------------------------------------------------------------- list filters (query string)
+
+
+class ArchiveFilter(FilterForm):
+    q = text_filter("搜索", 60)
+
+
+class LedgerFilter(FilterForm):
+    outcome = choice_filter("处理结果", Outcome.choices)
+    episode = id_filter("期次")
+    q = text_filter("搜索", 80)
+
+
+class CommitmentFilter(FilterForm):
+    status = choice_filter("状态", CommitmentStatus.choices)
+
+
+class YearFilter(FilterForm):
+    year = integer_filter("年份", 2000, 2100)

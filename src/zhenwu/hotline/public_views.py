@@ -13,16 +13,17 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from zhenwu.core.errors import DomainError
+from zhenwu.core.forms import read_filters
+from zhenwu.core.ratelimit import over_limit
 from zhenwu.core.web import form_error, paginate
 from zhenwu.hotline import forms as f
 from zhenwu.hotline import selectors, services
 from zhenwu.hotline.choices import CommitmentStatus, EpisodeStatus, QuestionSource
 from zhenwu.hotline.models import Article, Commitment, Episode
-from zhenwu.workorders.public_views import over_limit
 
 
 def archive(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:60]
+    q = (read_filters(request, f.ArchiveFilter)["q"] or "").strip()
     page, qs_base = paginate(request, selectors.public_articles(q=q), 10)
     open_episodes = (
         Episode.objects.exclude(status=EpisodeStatus.CLOSED).select_related("unit").order_by("air_date")[:3]

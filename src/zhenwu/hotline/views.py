@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
+from zhenwu.core.forms import read_filters
 from zhenwu.core.services import DOCUMENT_TYPES, attachment_create
 from zhenwu.core.web import capability_required, form_error, paginate
 from zhenwu.hotline import forms as f
@@ -61,7 +62,7 @@ def _caps(user: Any) -> dict[str, bool]:
 
 @needs()
 def schedule(request: HttpRequest) -> HttpResponse:
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = read_filters(request, f.YearFilter)["year"] or timezone.localdate().year
     plan = AnnualPlan.objects.visible_to(request.user).filter(year=year).first()
     caps = _caps(request.user)
     slot_form = f.SlotForm()
@@ -474,7 +475,7 @@ def _create_workorder(request: HttpRequest, issue: ListenerIssue, data: dict[str
 
 @needs()
 def ledger(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "") for k in ("outcome", "episode", "q")}
+    filters = read_filters(request, f.LedgerFilter)
     qs = selectors.issue_list(user=request.user, filters=filters)
     page, qs_base = paginate(request, qs, 50)
     rows = [selectors.ledger_row(i) for i in page.object_list]
@@ -497,7 +498,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 def ledger_export(request: HttpRequest) -> HttpResponse:
     from zhenwu.hotline.exports import ledger_xlsx_response
 
-    filters = {k: request.GET.get(k, "") for k in ("outcome", "episode", "q")}
+    filters = read_filters(request, f.LedgerFilter, quiet=True)
     rows = [selectors.ledger_row(i) for i in selectors.issue_list(user=request.user, filters=filters)]
     from zhenwu.audit.services import audit_record
 
@@ -516,7 +517,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @needs()
 def commitment_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.commitment_list(user=request.user)
-    status = request.GET.get("status", "")
+    status = read_filters(request, f.CommitmentFilter)["status"]
     if status:
         qs = qs.filter(status=status)
     page, qs_base = paginate(request, qs, 50)
@@ -747,7 +748,7 @@ def article_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @needs()
 def evaluation(request: HttpRequest) -> HttpResponse:
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = read_filters(request, f.YearFilter)["year"] or timezone.localdate().year
     rule = selectors.evaluation_rule(year)
     form = f.RuleForm(
         initial={

@@ -65,6 +65,12 @@ class Open311App(BaseModel):
     api_key_index = BlindIndexField(source="api_key", kind="open311_key", unique=True)
     is_active = models.BooleanField("启用", default=True)
     is_sample = models.BooleanField("示例数据", default=False)
+    posts_per_minute = models.PositiveIntegerField(
+        "每分钟提交上限",
+        null=True,
+        blank=True,
+        help_text="留空则用系统默认（ZHENWU_OPEN311_POSTS_PER_MINUTE）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "Open311应用"

@@ -20,7 +20,9 @@ Extensions: ``page`` / ``page_size`` on ``GET requests``; an ``Idempotency-Key``
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 import re
 import time as clock
 from collections.abc import Callable
@@ -28,6 +30,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -39,11 +43,13 @@ from django.views.decorators.http import require_http_methods
 from zhenwu.core import crypto
 from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
+from zhenwu.core.ratelimit import hit
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.workorders.choices import CLOSED_STATES, Channel
 from zhenwu.workorders.models import Category, Open311App, WorkOrder
 from zhenwu.workorders.services import workorder_create
 
+log = logging.getLogger("zhenwu.open311")
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 MAX_SPAN = timedelta(days=90)
 MAX_RESULTS = 1000
@@ -60,10 +66,11 @@ FIELD_LABELS = {
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
 
 
 # ---------------------------------------------------------------- rendering
@@ -143,7 +150,17 @@ def open311_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
-            return error_response(fmt, exc.status, exc.description)
+            response = error_response(fmt, exc.status, exc.description)
+            if exc.retry_after is not None:
+                response["Retry-After"] = str(exc.retry_after)
+            return response
+        except DatabaseError:
+            log.exception("Open311: database unavailable")
+            response = error_response(
+                fmt, 503, "服务暂时不可用（数据库无法访问），请稍后重试；已提交的诉求不会丢失。"
+            )
+            response["Retry-After"] = "30"
+            return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -164,8 +181,8 @@ def public_services() -> list[Category]:
     return [c for c in cats if c.pk not in parents and (c.parent is None or c.parent.is_active)]
 
 
-# The POST path is hot and categories and applications change rarely: each process keeps what it
-# looked up for a few seconds (a disabled key stops working within HOT_CACHE_SECONDS everywhere).
+# The POST path is hot and categories change rarely: each process keeps the categories it looked
+# up for a few seconds. Applications (keys) are never cached: a disabled key stops at once.
 HOT_CACHE_SECONDS = 10.0
 _hot: dict[tuple[str, str], tuple[float, Any]] = {}
 
@@ -470,16 +487,19 @@ def _search(request: HttpRequest) -> list[WorkOrder]:
 
 
 def app_for_key(key: str) -> Open311App | None:
-    key = key.strip()
+    """The active application whose api_key is exactly `key`.
+
+    The blind index (case- and width-folded) only finds the candidate row; the stored key is then
+    compared exactly and in constant time, so `abc` never opens `ABC`. The row is read on every
+    call, not cached per process, so a key disabled or regenerated in any worker stops at once
+    (one indexed SELECT on a POST that writes an order anyway: see bench/workorders.py)."""
     if not key or len(key) > 200:
         return None
     index = crypto.blind_index(key, kind="open311_key")
-    return _cached("app", index, lambda: _app_for_index(index))  # type: ignore[no-any-return]
-
-
-def _app_for_index(index: str) -> Open311App | None:
-    found = list(Open311App.objects.filter(api_key_index=index, is_active=True)[:1])
-    return found[0] if found else None
+    app = Open311App.objects.filter(api_key_index=index, is_active=True).first()
+    if app is None or not hmac.compare_digest(str(app.api_key).encode(), key.encode()):
+        return None
+    return app
 
 
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
@@ -504,6 +524,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     app = app_for_key(params.get("api_key", ""))
     if app is None:
         raise Open311Error(403, "api_key 缺失或无效：请使用镇政务服务中心发放的应用密钥。")
+    limit = app.posts_per_minute or settings.ZHENWU_OPEN311_POSTS_PER_MINUTE
+    over, retry_after = hit(f"open311:{app.pk}", limit=limit, period=60)
+    if over:
+        raise Open311Error(
+            429,
+            f"提交过于频繁：每个应用每分钟最多提交 {limit} 件，请 {retry_after} 秒后重试。",
+            retry_after=retry_after,
+        )
     code = params.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "缺少 service_code（服务编码）。")

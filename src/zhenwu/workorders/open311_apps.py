@@ -10,6 +10,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -82,6 +83,25 @@ def open311_app_regenerate_key(*, actor: Any, app: Open311App) -> Open311App:
     return app
 
 
+@transaction.atomic
+def open311_app_set_limit(*, actor: Any, app: Open311App, per_minute: int | None) -> Open311App:
+    """The application's own limit of POSTs per minute; None: the system default."""
+    _check(actor)
+    if per_minute is not None and not 1 <= per_minute <= 100_000:
+        raise DomainError("每分钟提交上限应在 1 至 100000 之间，留空则用系统默认。", field="posts_per_minute")
+    before = {"posts_per_minute": app.posts_per_minute}
+    app.posts_per_minute = per_minute
+    app.save(update_fields=["posts_per_minute", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="workorders.open311_app_limit",
+        obj=app,
+        before=before,
+        after={"posts_per_minute": per_minute},
+    )
+    return app
+
+
 def open311_app_reveal_key(*, actor: Any, app: Open311App) -> str:
     """Show the stored key to staff; every look is audited."""
     _check(actor)
@@ -112,7 +132,13 @@ def _page(request: HttpRequest, form: AppForm, shown: tuple[Open311App, str] | N
     return render(
         request,
         "workorders/open311/apps.html",
-        {"apps": apps, "form": form, "shown": shown, "endpoint": request.build_absolute_uri("/open311/v2/")},
+        {
+            "apps": apps,
+            "form": form,
+            "shown": shown,
+            "endpoint": request.build_absolute_uri("/open311/v2/"),
+            "default_limit": settings.ZHENWU_OPEN311_POSTS_PER_MINUTE,
+        },
     )
 
 
@@ -148,6 +174,16 @@ def app_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         open311_app_regenerate_key(actor=request.user, app=app)
         messages.success(request, f"已为“{app.name}”生成新的 api_key，旧密钥已失效。")
         return _page(request, AppForm(), shown=(app, str(app.api_key)))
+    elif action == "limit":
+        raw = request.POST.get("posts_per_minute", "").strip()
+        try:
+            open311_app_set_limit(actor=request.user, app=app, per_minute=int(raw) if raw else None)
+        except (ValueError, DomainError) as exc:
+            messages.error(
+                request, exc.message if isinstance(exc, DomainError) else "每分钟提交上限应为整数。"
+            )
+        else:
+            messages.success(request, f"已设置“{app.name}”的提交上限。")
     elif action == "reveal":
         return _page(request, AppForm(), shown=(app, open311_app_reveal_key(actor=request.user, app=app)))
     else:

@@ -11,39 +11,19 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhenwu.audit.context import current_request
 from zhenwu.core.errors import DomainError, NotFoundError
-from zhenwu.core.web import form_error
+from zhenwu.core.ratelimit import over_limit  # re-exported: callers import it from here
+from zhenwu.core.web import attachment_response, form_error
 from zhenwu.workorders import services
 from zhenwu.workorders.choices import Action, Channel, Status
 from zhenwu.workorders.forms import PublicSubmitForm, RateForm, TrackForm
 from zhenwu.workorders.models import WorkOrder
 
 TRACK_ATTEMPTS_PER_HOUR = 30
-
-
-def _client_ip(request: HttpRequest) -> str:
-    ctx = current_request.get()
-    return ctx.ip or request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def over_limit(kind: str, request: HttpRequest, limit: int) -> bool:
-    """Count one more public submission of this kind from this address; True once over the hourly limit."""
-    key = f"zw:rl:{kind}:{_client_ip(request)}"
-    added = cache.add(key, 1, timeout=3600)
-    if added:
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        return False
-    return count > limit
 
 
 def submit(request: HttpRequest) -> HttpResponse:
@@ -179,7 +159,7 @@ PUBLIC_PHOTO_CHANNELS = (Channel.H5, Channel.WEB, Channel.OPEN311)
 
 def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """Photos of publicly reported, non-confidential orders (Open311 media_url); nothing else."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     from zhenwu.core.models import Attachment
 
@@ -187,4 +167,4 @@ def public_photo(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = Attachment.objects.filter(pk=pk).first() if public.exists() else None
     if attachment is None:
         raise Http404("照片不存在。")
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return attachment_response(attachment)

@@ -19,7 +19,13 @@ from zhenwu.core.errors import DomainError
 from zhenwu.core.exports import Column, xlsx_response
 from zhenwu.core.models import Attachment
 from zhenwu.core.pii import mask_name, mask_phone
-from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
+from zhenwu.core.web import (
+    attachment_response,
+    capability_required,
+    form_error,
+    paginate,
+    querystring_without_page,
+)
 from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import user_grants, user_has_capability
 from zhenwu.workorders import selectors, services
@@ -528,7 +534,7 @@ def reveal_reporter(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def photo(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """A photo of an order or of one of its timeline events, for staff who can see the order."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     order = selectors.order_get(user=request.user, number=number)
     attachment = (
@@ -537,4 +543,4 @@ def photo(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     )
     if attachment is None:
         raise Http404("照片不存在。")
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return attachment_response(attachment)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workorders', '0003_desk_queue_index'),
+        ('workorders', '0004_open311_posts_per_minute'),
     ]
 
     operations = [

@@ -1,0 +1,115 @@
+"""The Redis cache, degrading to no cache while Redis is unreachable (issue 9, item 5).
+
+Every page that caches (inbox tab counts, the holiday calendar, Open311 keys) computes the value
+itself on a miss, so a cache outage costs speed, never a request: reads miss, writes are dropped,
+`incr` raises ValueError as for a missing key (callers already fall back on it). After a failure
+Redis is skipped for `RETRY_AFTER` seconds so each request does not pay a connect timeout again.
+Rate limits do not live here (core.ratelimit counts in the database).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+log = logging.getLogger("zhenwu.cache")
+
+RETRY_AFTER = 5.0
+FAST_FAIL = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        options = {**FAST_FAIL, "retry": Retry(NoBackoff(), 0), **params.get("OPTIONS", {})}
+        super().__init__(server, {**params, "OPTIONS": options})
+
+    @classmethod
+    def is_down(cls) -> bool:
+        return time.monotonic() < cls._down_until
+
+    def _call(self, name: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+        from redis.exceptions import RedisError
+
+        if self.is_down():
+            return default
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except (RedisError, OSError) as exc:
+            type(self)._down_until = time.monotonic() + RETRY_AFTER
+            log.warning("Redis 缓存不可用，%s 秒内不用缓存：%s", RETRY_AFTER, exc)
+            return default
+
+    def ping(self) -> bool:
+        """True when Redis answers now (the health check); ignores the back-off."""
+        from redis.exceptions import RedisError
+
+        try:
+            return bool(self._cache.get_client(write=True).ping())
+        except (RedisError, OSError):
+            return False
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        return bool(self._call("add", False, key, value, timeout, version))
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        return self._call("get", default, key, default, version)
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> None:
+        self._call("set", None, key, value, timeout, version)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        return bool(self._call("touch", False, key, timeout, version))
+
+    def delete(self, key: Any, version: Any = None) -> bool:
+        return bool(self._call("delete", False, key, version))
+
+    def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
+        return dict(self._call("get_many", {}, keys, version))
+
+    def has_key(self, key: Any, version: Any = None) -> bool:
+        return bool(self._call("has_key", False, key, version))
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        missing = object()
+        value = self._call("incr", missing, key, delta, version)
+        if value is missing:
+            raise ValueError(f"Key '{key}' not found (cache unavailable).")
+        return int(value)
+
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> list[Any]:
+        return list(self._call("set_many", list(data), data, timeout, version))
+
+    def delete_many(self, keys: Any, version: Any = None) -> None:
+        self._call("delete_many", None, keys, version)
+
+    def clear(self) -> bool:
+        return bool(self._call("clear", False))
+
+
+def redis_status() -> str:
+    """'none' (no Redis configured), 'ok', or 'degraded' (configured but not answering)."""
+    from django.core.cache import caches
+
+    default = caches["default"]
+    if not isinstance(default, RedisCache):
+        return "none"
+    if isinstance(default, ResilientRedisCache):
+        return "ok" if default.ping() else "degraded"
+    try:
+        default._cache.get_client(write=True).ping()
+    except Exception:
+        return "degraded"
+    return "ok"
