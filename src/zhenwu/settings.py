@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "zhenwu.knowledge",
     "zhenwu.hotline",
     "zhenwu.assessment",
+    "zhenwu.enterprises",
 ]
 
 MIDDLEWARE = [
