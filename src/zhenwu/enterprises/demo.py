@@ -181,7 +181,7 @@ def ratings_for(rng: random.Random, target_level: int) -> dict[str, dict[str, li
 
 
 def profile_hightech(rng: random.Random, *, ready: bool, sales_latest: int) -> dict[str, Any]:
-    sales = [round(sales_latest * 0.78), round(sales_latest * 0.88), sales_latest]
+    sales = [round(sales_latest * 0.8), round(sales_latest * 0.9), sales_latest]
     ratio = 0.052 if ready else 0.046
     rd_total = round(sum(sales) * ratio, 2)
     rd = [round(rd_total / 3, 2)] * 2 + [round(rd_total - 2 * round(rd_total / 3, 2), 2)]
@@ -197,11 +197,11 @@ def profile_hightech(rng: random.Random, *, ready: bool, sales_latest: int) -> d
         "rd_domestic": rd,
         "hightech_income": round(sales_latest * 0.72),
         "total_income": sales_latest + 60,
-        "net_assets": [3000, 3450, 3900],
+        "net_assets": [3000, 3600, 4300] if ready else [3000, 3300, 3600],
         "innovation_points": {
-            "ip": rng.randint(22, 26),
-            "conversion": rng.randint(20, 24),
-            "rd_management": rng.randint(13, 16),
+            "ip": rng.randint(25, 28),
+            "conversion": rng.randint(24, 27),
+            "rd_management": rng.randint(15, 17),
         },
         "major_violation": False,
     }

@@ -9,6 +9,7 @@ from django.db import models
 
 from zhenwu.core.fields import BlindIndexField, EncryptedTextField
 from zhenwu.core.models import BaseModel
+from zhenwu.core.pii import mask_name
 from zhenwu.enterprises.choices import (
     EventKind,
     HighTechStatus,
@@ -175,6 +176,10 @@ class Talent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_programme_display()} {self.year}"
+
+    @property
+    def person_masked(self) -> str:
+        return mask_name(self.person_name)
 
 
 class Partnership(BaseModel):

@@ -43,6 +43,32 @@ class Condition:
     explain: str
     blocking: bool = True  # when it fails, the enterprise is not eligible (unless a direct path)
 
+    @property
+    def short(self) -> str:
+        """What is lacking, in one short Chinese phrase (for lists and the batch export)."""
+        v, t = self.value, self.threshold
+        pct = lambda x: f"{round(float(x) * 100, 2):g}%"  # noqa: E731
+        texts = {
+            "registered": lambda: f"注册满 {v} 天，需满 365 天",
+            "core_ip": lambda: "缺少核心自主知识产权",
+            "field": lambda: "技术不属于国家重点支持的高新技术领域",
+            "tech_staff": lambda: f"科技人员占比 {pct(v)}，需 ≥10%",
+            "rd_ratio": lambda: f"研发费用占比 {pct(v)}，需 ≥{pct(t)}",
+            "rd_domestic": lambda: f"境内研发费用占比 {pct(v)}，需 ≥60%",
+            "hightech_income": lambda: f"高新技术产品(服务)收入占比 {pct(v)}，需 ≥60%",
+            "innovation": lambda: f"创新能力评价 {v} 分，需 ≥71 分",
+            "no_violation": lambda: "申请前一年内发生重大安全、质量事故或严重环境违法行为",
+            "staff": lambda: f"职工 {v} 人，需 ≤500 人",
+            "sales": lambda: f"年销售收入 {v:,}万元，需 ≤2亿元",
+            "assets": lambda: f"资产总额 {v:,}万元，需 ≤2亿元",
+            "tech_staff_score": lambda: "科技人员占比不足 10%，科技人员指标为 0 分",
+            "rd_score": lambda: "研发投入指标 0 分",
+            "result_score": lambda: "科技成果指标 0 分",
+            "total_score": lambda: f"综合评价 {v} 分，需 ≥60 分",
+            "direct": lambda: "无直接确认条件",
+        }
+        return texts[self.code]() if self.code in texts else self.explain
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,

@@ -127,10 +127,8 @@ def year_figures(year: int, *, user: Any | None = None) -> YearFigures:
     )
     talents = _scoped(Talent, user).filter(year=year)
     labels = dict(TalentProgramme.choices)
-    fig.talents = {
-        labels[row["programme"]]: row["n"]
-        for row in talents.values("programme").annotate(n=Count("id")).order_by("programme")
-    }
+    counts = dict(talents.values_list("programme").annotate(n=Count("id")).values_list("programme", "n"))
+    fig.talents = {label: counts[code] for code, label in labels.items() if counts.get(code)}
     fig.sets["talents"] = set(talents.values_list("enterprise_id", flat=True))
     iur = _scoped(Partnership, user).filter(signed_on__range=(start, end))
     fig.sets["iur_agreements"] = set(iur.values_list("enterprise_id", flat=True))
@@ -202,3 +200,14 @@ def expiring_certificates(*, user: Any, today: date, days: int = 90) -> QuerySet
     return HighTechRecord.objects.visible_to(user).filter(
         status=HighTechStatus.CERTIFIED, expires_on__range=(today, today + timedelta(days=days))
     )
+
+
+def latest_figure_year(*, default: int) -> int:
+    """The latest year with a 高企 application decided: the year page opens there."""
+    year = (
+        HighTechRecord.objects.filter(status__in=[HighTechStatus.CERTIFIED, HighTechStatus.REJECTED])
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return int(year) if year else default
