@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zipfile import BadZipFile
 
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -109,10 +110,10 @@ def parse(content: bytes) -> list[tuple[int, dict[str, Any]]]:
         raise DomainError("文件超过 5MB，请拆分后再导入。", field="file")
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, ValueError, KeyError, TypeError):
+        table = list(wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 2))
+    except (InvalidFileException, BadZipFile, OSError, ValueError, KeyError, TypeError, IndexError):
         raise DomainError("无法读取文件：请上传 Excel（.xlsx）格式的企业名单。", field="file") from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = iter(table)
     header = [_text(h) for h in next(rows, ())]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
