@@ -234,12 +234,13 @@ def load_demo(admin: Any) -> dict[str, int]:
             note="名称、智能化改造经历、在用系统与荣誉来自公开报道；信用代码、地址、联系人与诊断评分为示例数据。",
         ),
     )
-    for title, level, year, issuer in (
+    honours: list[tuple[str, str, int, str]] = [
         ("江苏省示范智能车间", HonourLevel.PROVINCIAL, 2020, "江苏省工业和信息化厅"),
         ("江苏省五星级“上云”企业", HonourLevel.PROVINCIAL, 2020, "江苏省工业和信息化厅"),
         ("常州市互联网标杆工厂", HonourLevel.CITY, 2021, "常州市工业和信息化局"),
         ("国家级专精特新“小巨人”企业", HonourLevel.NATIONAL, 2021, "工业和信息化部"),
-    ):
+    ]
+    for title, level, year, issuer in honours:
         services.honour_create(
             actor=actor, enterprise=kpr, title=title, level=level, year=year, issuer=issuer
         )
@@ -339,7 +340,7 @@ def load_demo(admin: Any) -> dict[str, int]:
     # 智改数转 diagnoses 2022: 57 规上 enterprises (康普瑞 and 56 more)
     above = [e for e in Enterprise.objects.filter(above_scale=True, is_sample=True).order_by("pk")]
     for e in rng.sample(above, 56):
-        level = rng.choice([1, 1, 2, 2, 2, 3])
+        target_level = rng.choice([1, 1, 2, 2, 2, 3])
         systems = rng.sample(
             [System.ERP, System.MES, System.WMS, System.OA, System.QMS, System.PLM], rng.randint(1, 3)
         )
@@ -348,7 +349,7 @@ def load_demo(admin: Any) -> dict[str, int]:
             enterprise=e,
             diagnosed_on=date(2022, rng.randint(4, 11), rng.randint(1, 28)),
             provider="第三方智能制造诊断服务机构（示例）",
-            ratings=ratings_for(rng, level),
+            ratings=ratings_for(rng, target_level),
             systems=systems,
             recommendations="示例：先上 ERP 与 MES 打通计划与生产，再做设备联网与数据采集。",
         )

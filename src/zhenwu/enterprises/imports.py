@@ -73,10 +73,14 @@ def build_template() -> bytes:
     }
     return build_xlsx(
         title="企业名单",
-        columns=[Column(c, lambda row, c=c: row[c], width=18) for c in COLUMNS],
+        columns=[Column(c, _getter(c), width=18) for c in COLUMNS],
         rows=[sample],
         note="示例行导入前请删除；村(社区)编码见“组织机构”页。任何一行有错，整表不导入。",
     )
+
+
+def _getter(column: str) -> Any:
+    return lambda row: row[column]
 
 
 def _text(value: Any) -> str:

@@ -325,7 +325,7 @@ def _withdraw(record: HighTechRecord, details: CertificateInput) -> None:
     record.applied_on = None
 
 
-ACTIONS = {
+ACTIONS: dict[str, Any] = {
     HighTechAction.APPLY: _apply,
     HighTechAction.CERTIFY: _certify,
     HighTechAction.REJECT: _reject,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -28,7 +28,7 @@ SOURCE_YEAR = 2022
 SYSTEM_LABELS = dict(System.choices)
 
 
-def _units(user: Any, action: str = "view") -> Any:
+def _units(user: Any, action: Literal["view", "change"] = "view") -> Any:
     return (
         Unit.objects.visible_to(user, action)
         .filter(kind__in=["village", "community"], is_active=True)
@@ -295,7 +295,7 @@ def precheck(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def pool(request: HttpRequest) -> HttpResponse:
     """The year's 培育库 with everyone's 高企 pre-check: who is ready and what each lacks."""
     year = _year(request, timezone.localdate().year)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in selectors.cultivation_pool(user=request.user, year=year):
         result, problem = selectors.run_precheck(record.enterprise, "hightech")
         rows.append({"record": record, "e": record.enterprise, "result": result, "problem": problem})
