@@ -366,3 +366,100 @@ def test_the_year_page_and_its_drilldown(client: Client, cast: Cast) -> None:
     assert c.get(reverse("enterprises:drilldown", args=[2026, "bogus"])).status_code == 404
     assert c.get(reverse("enterprises:year", args=[1])).status_code == 404
     assert c.get(reverse("enterprises:home")).status_code == 302
+
+
+# --- records, events, targets -------------------------------------------------------------------
+
+
+def test_a_diagnosis_is_entered_on_the_grid_and_a_bad_rating_is_named(client: Client, cast: Cast) -> None:
+    e = _enterprise(cast)
+    c = login(client, cast.town_admin)
+    url = reverse("enterprises:record_add", args=[e.pk, "diagnosis"])
+    base = {"diagnosed_on": "2026-05-01", "provider": "服务商", "systems": ["ERP", "MES"]}
+    html = c.post(url, {**base, "r_data_1": "1 0.7"}).content.decode()
+    assert "数据·1级：评分只能是 1、0.8、0.5 或 0" in html and not e.diagnoses.exists()
+    assert c.post(url, {**base, "r_data_1": "1 0.8", "r_integration_1": "1，1"}).status_code == 302
+    d = e.diagnoses.get()
+    assert d.ratings == {"data": {"1": [1.0, 0.8]}, "integration": {"1": [1.0, 1.0]}} and d.level == 1
+    assert d.systems == ["ERP", "MES"]
+
+
+def test_a_talent_is_stored_encrypted_and_shown_masked(client: Client, cast: Cast) -> None:
+    e = _enterprise(cast)
+    c = login(client, cast.town_admin)
+    data = {"programme": "longcheng_startup", "level": "创业类", "year": "2026", "person_name": "欧阳明"}
+    assert c.post(reverse("enterprises:record_add", args=[e.pk, "talent"]), data).status_code == 302
+    html = c.get(reverse("enterprises:detail", args=[e.pk])).content.decode()
+    assert "欧阳明" not in html and "“龙城英才计划”创业类" in html
+
+
+def test_a_project_is_planned_backwards_from_the_page(client: Client, cast: Cast) -> None:
+    from zhenwu.core.services import calendar_seed
+
+    calendar_seed(years=[2026])
+    e = _enterprise(cast)
+    c = login(client, cast.town_admin)
+    data = {
+        "title": "MES 上线",
+        "deadline": "2026-12-31",
+        "node_0": "验收",
+        "days_0": "0",
+        "node_1": "试运行",
+        "days_1": "10",
+    }
+    assert c.post(reverse("enterprises:record_add", args=[e.pk, "project"]), data).status_code == 302
+    nodes = list(e.projects.get().nodes.order_by("seq").values_list("title", "due_on"))
+    assert nodes == [("试运行", date(2026, 12, 17)), ("验收", date(2026, 12, 31))]
+
+
+def test_an_unknown_record_kind_is_404_and_a_viewer_is_403(client: Client, cast: Cast) -> None:
+    e = _enterprise(cast)
+    assert (
+        login(client, cast.town_admin).get(reverse("enterprises:record_add", args=[e.pk, "x"])).status_code
+        == 404
+    )
+    assert (
+        login(client, cast.yahe_viewer)
+        .get(reverse("enterprises:record_add", args=[e.pk, "honour"]))
+        .status_code
+        == 403
+    )
+    assert (
+        login(client, cast.ljx_cadre)
+        .get(reverse("enterprises:record_add", args=[e.pk, "honour"]))
+        .status_code
+        == 404
+    )
+
+
+def test_an_event_refuses_attendees_who_were_not_invited(client: Client, cast: Cast) -> None:
+    a, b = _enterprise(cast, n=1), _enterprise(cast, n=2)
+    c = login(client, cast.town_admin)
+    data = {
+        "title": "智飨游塘营沙龙",
+        "kind": "salon",
+        "held_on": "2026-10-10",
+        "invited": [a.pk],
+        "attended": [b.pk],
+    }
+    html = c.post(reverse("enterprises:event_list"), data).content.decode()
+    assert "参加的企业须在邀请名单中" in html
+    assert c.post(reverse("enterprises:event_list"), {**data, "invited": [a.pk, b.pk]}).status_code == 302
+    assert "智飨游塘营沙龙" in c.get(reverse("enterprises:event_list")).content.decode()
+
+
+def test_a_target_set_on_the_year_page_shows_against_the_actual(client: Client, cast: Cast) -> None:
+    e = _enterprise(cast)
+    services.techsme_register(
+        actor=cast.town_admin, enterprise=e, year=2026, reg_no="N1", registered_on=date(2026, 5, 1)
+    )
+    c = login(client, cast.town_admin)
+    c.post(reverse("enterprises:target_set", args=[2026]), {"key": "techsme", "value": "3"})
+    html = c.get(reverse("enterprises:year", args=[2026])).content.decode()
+    assert "目标 3 家" in html and "尚差 2 家" in html
+    assert (
+        login(client, cast.yahe_cadre)
+        .post(reverse("enterprises:target_set", args=[2026]), {"key": "techsme", "value": "1"})
+        .status_code
+        == 403
+    )

@@ -9,7 +9,17 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from zhenwu.enterprises.choices import HighTechAction
+from zhenwu.enterprises.choices import (
+    EventKind,
+    HighTechAction,
+    HonourLevel,
+    PartnershipStatus,
+    System,
+    TalentProgramme,
+    TargetKey,
+)
+from zhenwu.enterprises.maturity import DOMAINS
+from zhenwu.enterprises.models import Diagnosis, Enterprise
 from zhenwu.enterprises.precheck import DIRECT_PATHS
 from zhenwu.orgs.models import Unit
 
@@ -235,3 +245,153 @@ PROFILE_FORMS: dict[str, type[HighTechProfileForm] | type[TechSmeProfileForm]] =
     "hightech": HighTechProfileForm,
     "techsme": TechSmeProfileForm,
 }
+
+
+# --- records on an enterprise ---------------------------------------------------------------------
+
+
+class TalentForm(StyledForm):
+    programme = forms.ChoiceField(label="人才计划", choices=TalentProgramme.choices)
+    level = forms.CharField(label="类别/层次", max_length=60, required=False)
+    year = forms.IntegerField(label="入选年度", min_value=2000, max_value=2100)
+    person_name = forms.CharField(label="人才姓名", max_length=40, help_text="加密保存，页面上只显示姓氏")
+
+
+class PartnershipForm(StyledForm):
+    institution = forms.CharField(label="合作高校院所", max_length=120)
+    title = forms.CharField(label="项目名称", max_length=160)
+    amount_wan = forms.DecimalField(
+        label="合同金额（万元）", min_value=Decimal(0), max_digits=12, decimal_places=2
+    )
+    signed_on = _date_field("签订日期")
+    ends_on = _date_field("截止日期", required=False)
+    status = forms.ChoiceField(label="状态", choices=PartnershipStatus.choices)
+
+
+class HonourForm(StyledForm):
+    title = forms.CharField(label="荣誉名称", max_length=120)
+    level = forms.ChoiceField(label="级别", choices=HonourLevel.choices)
+    year = forms.IntegerField(label="年度", min_value=1949, max_value=2100)
+    issuer = forms.CharField(label="授予单位", max_length=80, required=False)
+
+
+class AttractionForm(StyledForm):
+    attracted_on = _date_field("落户日期")
+    source = forms.CharField(label="招引来源", max_length=120, required=False)
+    city_filed_on = _date_field("市科技局备案日期", required=False)
+
+
+RATING_HELP = (
+    "每条要求一个分值，用空格分隔：1 全部满足，0.8 大部分满足，0.5 部分满足，0 不满足；未评的等级留空。"
+)
+
+
+class DiagnosisForm(StyledForm):
+    diagnosed_on = _date_field("诊断日期")
+    provider = forms.CharField(label="诊断服务商", max_length=120)
+    systems = forms.MultipleChoiceField(
+        label="在用系统", required=False, choices=System.choices, widget=forms.CheckboxSelectMultiple
+    )
+    recommendations = forms.CharField(
+        label="改造建议", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for _, _, code, name in DOMAINS:
+            for level in range(1, 6):
+                self.fields[f"r_{code}_{level}"] = forms.CharField(
+                    label=f"{name}·{level}级",
+                    required=False,
+                    max_length=60,
+                    widget=forms.TextInput(
+                        attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}
+                    ),
+                )
+
+    def rating_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"element": el, "name": name, "cells": [self[f"r_{code}_{lv}"] for lv in range(1, 6)]}
+            for el, _, code, name in DOMAINS
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ratings: dict[str, dict[str, list[float]]] = {}
+        for _, _, code, name in DOMAINS:
+            for level in range(1, 6):
+                raw = (
+                    (data.get(f"r_{code}_{level}") or "")
+                    .replace("，", " ")
+                    .replace(",", " ")
+                    .replace("、", " ")
+                )
+                if not raw.strip():
+                    continue
+                try:
+                    values = [float(v) for v in raw.split()]
+                except ValueError:
+                    values = [-1.0]
+                if any(v not in (0.0, 0.5, 0.8, 1.0) for v in values):
+                    self.add_error(f"r_{code}_{level}", f"{name}·{level}级：评分只能是 1、0.8、0.5 或 0。")
+                    continue
+                ratings.setdefault(code, {})[str(level)] = values
+        if not ratings and not self.errors:
+            raise forms.ValidationError("请至少填写一个能力子域的评分。")
+        data["ratings"] = ratings
+        return data
+
+
+NODE_ROWS = 6
+
+
+class ProjectForm(StyledForm):
+    title = forms.CharField(label="项目名称", max_length=160)
+    deadline = _date_field("完成期限")
+    diagnosis = forms.ModelChoiceField(
+        label="来源诊断", queryset=Diagnosis.objects.none(), required=False, empty_label="无"
+    )
+
+    def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["diagnosis"].queryset = enterprise.diagnoses.all()  # type: ignore[attr-defined]
+        for i in range(NODE_ROWS):
+            self.fields[f"node_{i}"] = forms.CharField(label=f"节点 {i + 1}", max_length=120, required=False)
+            self.fields[f"days_{i}"] = forms.IntegerField(
+                label=f"节点 {i + 1} 截止前工作日数", min_value=0, max_value=500, required=False
+            )
+        _style(self)
+
+    def nodes(self) -> list[tuple[str, int]]:
+        d = self.cleaned_data
+        return [
+            (d[f"node_{i}"].strip(), d[f"days_{i}"] or 0)
+            for i in range(NODE_ROWS)
+            if (d.get(f"node_{i}") or "").strip()
+        ]
+
+
+class TargetForm(StyledForm):
+    key = forms.ChoiceField(label="指标", choices=TargetKey.choices)
+    value = forms.IntegerField(label="目标值", min_value=0, max_value=100_000)
+
+
+class EventForm(StyledForm):
+    title = forms.CharField(label="活动名称", max_length=120)
+    kind = forms.ChoiceField(label="类型", choices=EventKind.choices)
+    held_on = _date_field("举办日期")
+    place = forms.CharField(label="地点", max_length=120, required=False)
+    summary = forms.CharField(label="内容摘要", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    invited = forms.ModelMultipleChoiceField(
+        label="邀请企业", queryset=Enterprise.objects.none(), required=False
+    )
+    attended = forms.ModelMultipleChoiceField(
+        label="实际参加", queryset=Enterprise.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, enterprises: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invited"].queryset = enterprises  # type: ignore[attr-defined]
+        self.fields["attended"].queryset = enterprises  # type: ignore[attr-defined]
+        for name in ("invited", "attended"):
+            self.fields[name].widget.attrs.update({"class": "form-select", "size": "8"})

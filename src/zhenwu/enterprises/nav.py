@@ -21,6 +21,7 @@ def section(user: Any) -> NavSection | None:
             NavItem("企业库", reverse("enterprises:list"), "building-factory"),
             NavItem("高企培育库预检", reverse("enterprises:pool"), "checklist"),
             NavItem("智改数转诊断", reverse("enterprises:diagnosis_list"), "cpu"),
+            NavItem("沙龙与游学", reverse("enterprises:event_list"), "users"),
         ],
     )
     if can_manage(user):

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from zhenwu.enterprises import forms, imports, selectors, services
 from zhenwu.enterprises.capabilities import CAPABILITIES as CAP
 from zhenwu.enterprises.choices import HIGHTECH_FLOW, System
 from zhenwu.enterprises.maturity import DOMAINS, ELEMENTS, LEVEL_NAMES, RATING_LABELS
-from zhenwu.enterprises.models import Diagnosis, Enterprise, HighTechRecord
+from zhenwu.enterprises.models import Diagnosis, Enterprise, Event, HighTechRecord, ProjectNode
 from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import get_scoped_object
 
@@ -359,6 +360,7 @@ def year_page(request: HttpRequest, year: int) -> HttpResponse:
             },
             "definition": selectors.NET_INCREASE_DEFINITION,
             "years": range(timezone.localdate().year, 2018, -1),
+            "target_form": forms.TargetForm() if selectors.can_manage(request.user) else None,
         },
     )
 
@@ -456,4 +458,147 @@ def diagnosis_list(request: HttpRequest) -> HttpResponse:
             "level_names": LEVEL_NAMES,
             "total": qs.count(),
         },
+    )
+
+
+# --- records on an enterprise ---------------------------------------------------------------------
+
+RECORD_KINDS = {
+    "talent": ("登记人才项目", forms.TalentForm),
+    "partnership": ("登记产学研合作", forms.PartnershipForm),
+    "honour": ("登记荣誉", forms.HonourForm),
+    "attraction": ("登记招引与备案", forms.AttractionForm),
+    "diagnosis": ("登记智改数转诊断", forms.DiagnosisForm),
+    "project": ("登记智改数转项目", forms.ProjectForm),
+}
+
+
+def _save_record(kind: str, actor: Any, enterprise: Enterprise, form: Any) -> None:
+    d = form.cleaned_data
+    if kind == "talent":
+        services.talent_create(actor=actor, enterprise=enterprise, **d)
+    elif kind == "partnership":
+        services.partnership_create(actor=actor, enterprise=enterprise, **d)
+    elif kind == "honour":
+        services.honour_create(actor=actor, enterprise=enterprise, **d)
+    elif kind == "attraction":
+        services.attraction_create(actor=actor, enterprise=enterprise, **d)
+    elif kind == "diagnosis":
+        services.diagnosis_create(
+            actor=actor,
+            enterprise=enterprise,
+            diagnosed_on=d["diagnosed_on"],
+            provider=d["provider"],
+            ratings=d["ratings"],
+            systems=d["systems"],
+            recommendations=d["recommendations"],
+        )
+    else:
+        services.project_create(
+            actor=actor,
+            enterprise=enterprise,
+            title=d["title"],
+            deadline=d["deadline"],
+            nodes=form.nodes(),
+            diagnosis=d["diagnosis"],
+        )
+
+
+@capability_required(CAP.VIEW)
+def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in RECORD_KINDS:
+        raise Http404("没有这种记录。")
+    enterprise = _changeable(request, pk)
+    title, form_class = RECORD_KINDS[kind]
+    extra: dict[str, Any] = {"enterprise": enterprise} if kind == "project" else {}
+    form = form_class(request.POST or None, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_record(kind, request.user, enterprise, form)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"{title}：已保存。")
+            return redirect("enterprises:detail", pk)
+    return render(
+        request,
+        "enterprises/record_form.html",
+        {"e": enterprise, "form": form, "title": title, "kind": kind, "rating_help": forms.RATING_HELP},
+    )
+
+
+@require_POST
+@capability_required(CAP.VIEW)
+def node_done(request: HttpRequest, pk: int) -> HttpResponse:
+    node = get_scoped_object(
+        ProjectNode.objects.select_related("project__enterprise"), request.user, "change", pk=pk
+    )
+    if not selectors.can_manage(request.user):
+        raise PermissionDenied("您没有维护企业库的权限。")
+    try:
+        services.project_node_done(actor=request.user, node=node, done_on=timezone.localdate())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"节点“{node.title}”已完成。")
+    return redirect("enterprises:detail", node.project.enterprise_id)
+
+
+@require_POST
+@capability_required(CAP.MANAGE)
+def target_set(request: HttpRequest, year: int) -> HttpResponse:
+    if not 2000 <= year <= 2100:
+        raise Http404("年度不正确。")
+    form = forms.TargetForm(request.POST)
+    if form.is_valid():
+        services.target_set(actor=request.user, year=year, **form.cleaned_data)
+        messages.success(request, "已保存年度目标。")
+    else:
+        messages.error(request, "目标值应为 0 至 100000 之间的整数。")
+    return redirect("enterprises:year", year)
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+@capability_required(CAP.VIEW)
+def event_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Event.objects.visible_to(request.user)
+        .annotate(n_invited=Count("invites"), n_attended=Count("invites", filter=Q(invites__attended=True)))
+        .order_by("-held_on", "-pk")
+    )
+    can_create = selectors.can_manage(request.user)
+    enterprises = Enterprise.objects.visible_to(request.user).order_by("name")
+    form = forms.EventForm(request.POST or None, enterprises=enterprises)
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied("您没有维护企业库的权限。")
+        if form.is_valid():
+            d = form.cleaned_data
+            town = Unit.objects.visible_to(request.user, "change").order_by("depth").first()
+            try:
+                if town is None:
+                    raise DomainError("您没有可主办活动的单位。")
+                services.event_create(
+                    actor=request.user,
+                    unit=town,
+                    title=d["title"],
+                    kind=d["kind"],
+                    held_on=d["held_on"],
+                    place=d["place"],
+                    summary=d["summary"],
+                    invited=list(d["invited"]),
+                    attended=list(d["attended"]),
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, "已登记活动。")
+                return redirect("enterprises:event_list")
+    page, base = paginate(request, qs, 30)
+    return render(
+        request,
+        "enterprises/event_list.html",
+        {"page_obj": page, "querystring_base": base, "form": form, "can_create": can_create},
     )
