@@ -30,10 +30,8 @@ DATE = {"type": "date"}
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
-            continue
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")
         else:

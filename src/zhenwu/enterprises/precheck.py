@@ -130,6 +130,16 @@ def _integer(data: Mapping[str, Any], key: str) -> int:
     return int(value)
 
 
+def _staff(data: Mapping[str, Any]) -> tuple[int, int]:
+    staff = _integer(data, "staff")
+    tech_staff = _integer(data, "tech_staff")
+    if staff == 0:
+        raise PrecheckInputError("staff", "职工总数应大于 0。")
+    if tech_staff > staff:
+        raise PrecheckInputError("tech_staff", "科技人员数不能多于职工总数。")
+    return staff, tech_staff
+
+
 def _series(data: Mapping[str, Any], key: str, length: int = 3) -> list[Fraction]:
     if key not in data or data[key] is None:
         raise PrecheckInputError(key, "缺少此项数据。")
@@ -261,12 +271,7 @@ def precheck_hightech(data: Mapping[str, Any]) -> PrecheckResult:
     apply_on = _date(data, "apply_on")
     core_ip = _flag(data, "core_ip")
     field_listed = _flag(data, "field_listed")
-    staff = _integer(data, "staff")
-    tech_staff = _integer(data, "tech_staff")
-    if staff == 0:
-        raise PrecheckInputError("staff", "职工总数应大于 0。")
-    if tech_staff > staff:
-        raise PrecheckInputError("tech_staff", "科技人员数不能多于职工总数。")
+    staff, tech_staff = _staff(data)
     sales = _series(data, "sales")
     rd = _series(data, "rd")
     rd_domestic = _series(data, "rd_domestic")
@@ -430,12 +435,7 @@ DIRECT_PATHS = {
 
 def precheck_techsme(data: Mapping[str, Any]) -> PrecheckResult:
     data = _object(data)
-    staff = _integer(data, "staff")
-    tech_staff = _integer(data, "tech_staff")
-    if staff == 0:
-        raise PrecheckInputError("staff", "职工总数应大于 0。")
-    if tech_staff > staff:
-        raise PrecheckInputError("tech_staff", "科技人员数不能多于职工总数。")
+    staff, tech_staff = _staff(data)
     sales = _number(data, "sales")
     assets = _number(data, "assets")
     total_cost = _number(data, "total_cost")

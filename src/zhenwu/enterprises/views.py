@@ -170,12 +170,14 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _changeable(request: HttpRequest, pk: int) -> Enterprise:
-    """404 outside the scope, 403 read-only or without the capability."""
-    enterprise = get_scoped_object(Enterprise.objects.all(), request.user, "change", pk=pk)
+def _changeable(request: HttpRequest, pk: int, queryset: Any = None) -> Any:
+    """404 outside the scope, 403 read-only or without the capability (an enterprise by default)."""
+    obj = get_scoped_object(
+        Enterprise.objects.all() if queryset is None else queryset, request.user, "change", pk=pk
+    )
     if not selectors.can_manage(request.user):
         raise PermissionDenied("您没有维护企业库的权限。")
-    return enterprise
+    return obj
 
 
 @require_POST
@@ -200,11 +202,7 @@ def hightech_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required(CAP.VIEW)
 def hightech_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_scoped_object(
-        HighTechRecord.objects.select_related("enterprise"), request.user, "change", pk=pk
-    )
-    if not selectors.can_manage(request.user):
-        raise PermissionDenied("您没有维护企业库的权限。")
+    record = _changeable(request, pk, HighTechRecord.objects.select_related("enterprise"))
     form = forms.HighTechActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
@@ -530,11 +528,7 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_POST
 @capability_required(CAP.VIEW)
 def node_done(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_scoped_object(
-        ProjectNode.objects.select_related("project__enterprise"), request.user, "change", pk=pk
-    )
-    if not selectors.can_manage(request.user):
-        raise PermissionDenied("您没有维护企业库的权限。")
+    node = _changeable(request, pk, ProjectNode.objects.select_related("project__enterprise"))
     try:
         services.project_node_done(actor=request.user, node=node, done_on=timezone.localdate())
     except DomainError as exc:
