@@ -48,7 +48,7 @@ from zhenwu.enterprises.models import (
 )
 from zhenwu.enterprises.precheck import PRECHECKS, PrecheckInputError
 from zhenwu.orgs.models import Unit
-from zhenwu.orgs.scope import user_has_capability
+from zhenwu.orgs.scope import scope_q, user_has_capability
 
 REMIND_DAYS_BEFORE_EXPIRY = 90
 
@@ -60,9 +60,10 @@ def require(actor: Any, capability: str = CAP.MANAGE) -> None:
 
 def _require_change(actor: Any, enterprise: Enterprise) -> None:
     """404 outside the actor's scope, 403 when visible but read-only or without the capability."""
-    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
-        raise NotFoundError()
-    if not Enterprise.objects.visible_to(actor, "change").filter(pk=enterprise.pk).exists():
+    town_wide = scope_q(Enterprise, actor, "change") is None  # nothing to look up
+    if not town_wide and not Enterprise.objects.visible_to(actor, "change").filter(pk=enterprise.pk).exists():
+        if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+            raise NotFoundError()
         raise PermissionDeniedError("您对该企业只有查看权限。")
     require(actor)
 
