@@ -463,3 +463,28 @@ def test_a_target_set_on_the_year_page_shows_against_the_actual(client: Client, 
         .status_code
         == 403
     )
+
+
+def test_partnership_and_filing_actions_on_the_page(client: Client, cast: Cast) -> None:
+    e = _enterprise(cast)
+    c = login(client, cast.town_admin)
+    data = {"institution": "常州大学", "title": "联合研发", "amount_wan": "80", "signed_on": "2026-03-01"}
+    assert c.post(reverse("enterprises:record_add", args=[e.pk, "partnership"]), data).status_code == 302
+    p = e.partnerships.get()
+    url = reverse("enterprises:partnership_transition", args=[p.pk])
+    html = c.post(url, {"action": "complete"}, follow=True).content.decode()
+    assert "当前状态为「已签约」" in html
+    c.post(url, {"action": "start"})
+    p.refresh_from_db()
+    assert p.status == "ongoing"
+    assert login(client, cast.yahe_viewer).post(url, {"action": "complete"}).status_code == 403
+    assert login(client, cast.ljx_cadre).post(url, {"action": "complete"}).status_code == 404
+    a = services.attraction_create(actor=cast.town_admin, enterprise=e, attracted_on=date(2026, 3, 1))
+    c = login(client, cast.town_admin)
+    c.post(reverse("enterprises:attraction_file", args=[a.pk]), {"filed_on": "2026-06-01"})
+    a.refresh_from_db()
+    assert a.city_filed_on == date(2026, 6, 1)
+    html = c.post(
+        reverse("enterprises:attraction_file", args=[a.pk]), {"filed_on": "abc"}, follow=True
+    ).content.decode()
+    assert "请填写正确的备案日期" in html

@@ -312,3 +312,86 @@ def test_profile_is_refused_when_the_precheck_refuses_it(officer: Any, make_ente
     services.enterprise_set_profile(actor=officer, enterprise=e, kind="techsme", data=TECHSME)
     result, problem = selectors.run_precheck(Enterprise.objects.get(pk=e.pk), "techsme")
     assert result is not None and result.eligible and problem == ""
+
+
+def test_a_partnership_follows_its_table(officer: Any, make_enterprise: Any) -> None:
+    from zhenwu.enterprises.choices import PartnershipAction, PartnershipStatus
+
+    p = services.partnership_create(
+        actor=officer,
+        enterprise=make_enterprise(),
+        institution="常州大学",
+        title="联合研发",
+        amount_wan=Decimal("50"),
+        signed_on=date(2026, 3, 1),
+    )
+    assert p.status == PartnershipStatus.SIGNED
+    with pytest.raises(DomainError) as exc:
+        services.partnership_transition(actor=officer, partnership=p, action=PartnershipAction.COMPLETE)
+    assert "已签约" in exc.value.message
+    with pytest.raises(DomainError):
+        services.partnership_transition(actor=officer, partnership=p, action=PartnershipAction.TERMINATE)
+    p = services.partnership_transition(actor=officer, partnership=p, action=PartnershipAction.START)
+    p = services.partnership_transition(actor=officer, partnership=p, action=PartnershipAction.COMPLETE)
+    assert p.status == PartnershipStatus.COMPLETED
+    assert AuditEvent.objects.filter(action="partnership.complete", object_id=str(p.pk)).exists()
+
+
+def test_city_filing_of_an_attraction(officer: Any, make_enterprise: Any) -> None:
+    a = services.attraction_create(actor=officer, enterprise=make_enterprise(), attracted_on=date(2026, 3, 1))
+    with pytest.raises(DomainError):
+        services.attraction_file(actor=officer, attraction=a, filed_on=date(2026, 2, 1))
+    with pytest.raises(DomainError):
+        services.attraction_file(actor=officer, attraction=a, filed_on=date(2026, 12, 1))
+    services.attraction_file(actor=officer, attraction=a, filed_on=date(2026, 6, 1))
+    assert selectors.year_figures(2026).count("sme_city_filed") == 1
+    with pytest.raises(DomainError):
+        services.attraction_file(actor=officer, attraction=a, filed_on=date(2026, 7, 1))
+
+
+def test_a_node_is_done_once(officer: Any, make_enterprise: Any) -> None:
+    project = services.project_create(
+        actor=officer, enterprise=make_enterprise(), title="x", deadline=date(2031, 3, 3), nodes=[("验收", 0)]
+    )
+    node = project.nodes.get()
+    services.project_node_done(actor=officer, node=node, done_on=date(2026, 11, 10))
+    with pytest.raises(DomainError) as exc:
+        services.project_node_done(actor=officer, node=node, done_on=date(2026, 11, 10))
+    assert "已完成" in exc.value.message
+
+
+def test_visits_are_recorded_by_the_visitor(officer: Any, make_enterprise: Any) -> None:
+    e = make_enterprise()
+    v = services.visit_create(
+        actor=officer, enterprise=e, visited_on=date(2026, 11, 9), purpose="高企培育辅导"
+    )
+    assert v.visitor == officer and list(selectors.enterprise_history(e)["visits"]) == [v]
+    with pytest.raises(DomainError):
+        services.visit_create(actor=officer, enterprise=e, visited_on=date(2026, 11, 11), purpose="未来")
+
+
+def test_metrics_are_registered_and_count_per_unit(cast: Any, officer: Any, make_enterprise: Any) -> None:
+    from zhenwu.core.parts import metrics
+
+    found = metrics()
+    for key in ("enterprises.hightech_valid", "enterprises.techsme_registered", "enterprises.diagnoses"):
+        assert key in found
+    a, b = make_enterprise(), make_enterprise(unit=cast.lujiaxiang)
+    for e in (a, b):
+        services.techsme_register(
+            actor=officer, enterprise=e, year=2026, reg_no=f"R{e.pk}", registered_on=date(2026, 4, 1)
+        )
+    values = found["enterprises.techsme_registered"].compute(
+        [cast.town, cast.yahe, cast.lujiaxiang], date(2026, 1, 1), date(2026, 12, 31)
+    )
+    assert values == {cast.town.pk: 2.0, cast.yahe.pk: 1.0, cast.lujiaxiang.pk: 1.0}
+
+
+def test_the_nav_section_follows_the_capabilities(cast: Any) -> None:
+    from zhenwu.enterprises.nav import section
+
+    s = section(cast.town_admin)
+    assert s is not None and any(i.label == "导入企业" for i in s.items)
+    cadre = section(cast.yahe_cadre)
+    assert cadre is not None and not any(i.label == "导入企业" for i in cadre.items)
+    assert section(cast.citizen) is None

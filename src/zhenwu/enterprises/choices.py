@@ -50,6 +50,31 @@ class PartnershipStatus(models.TextChoices):
     TERMINATED = "terminated", "已终止"
 
 
+class PartnershipAction(models.TextChoices):
+    START = "start", "开始执行"
+    COMPLETE = "complete", "结题"
+    TERMINATE = "terminate", "终止"
+
+
+P, PA = PartnershipStatus, PartnershipAction
+PARTNERSHIP_FLOW = StateMachine(
+    name="产学研合作",
+    states=P.choices,
+    actions=PA.choices,
+    transitions=[
+        Transition(PA.START, frozenset({P.SIGNED}), P.ONGOING, capability=CAP.MANAGE),
+        Transition(PA.COMPLETE, frozenset({P.ONGOING}), P.COMPLETED, capability=CAP.MANAGE),
+        Transition(
+            PA.TERMINATE,
+            frozenset({P.SIGNED, P.ONGOING}),
+            P.TERMINATED,
+            capability=CAP.MANAGE,
+            needs_note=True,
+        ),
+    ],
+)
+
+
 class HonourLevel(models.TextChoices):
     NATIONAL = "national", "国家级"
     PROVINCIAL = "provincial", "省级"
@@ -81,6 +106,20 @@ class System(models.TextChoices):
 class NodeStatus(models.TextChoices):
     PLANNED = "planned", "未完成"
     DONE = "done", "已完成"
+
+
+class NodeAction(models.TextChoices):
+    DONE = "done", "标记完成"
+
+
+NODE_FLOW = StateMachine(
+    name="项目节点",
+    states=NodeStatus.choices,
+    actions=NodeAction.choices,
+    transitions=[
+        Transition(NodeAction.DONE, frozenset({NodeStatus.PLANNED}), NodeStatus.DONE, capability=CAP.MANAGE)
+    ],
+)
 
 
 class TargetKey(models.TextChoices):

@@ -18,7 +18,7 @@ from zhenwu.enterprises.choices import (
     EventKind,
     HighTechAction,
     HonourLevel,
-    PartnershipStatus,
+    PartnershipAction,
     System,
     TalentProgramme,
     TargetKey,
@@ -326,7 +326,7 @@ def load_demo(admin: Any) -> dict[str, int]:
         for a in (80, 65, 50, 48, 45, 60, 40, 38, 55, 70, 36, 30, 42, 50, 35, 58, 44, 62, 52, 46, 40, 40)
     ]
     for i, amount in enumerate(amounts):
-        services.partnership_create(
+        p = services.partnership_create(
             actor=actor,
             enterprise=rng.choice(everyone),
             institution=rng.choice(INSTITUTIONS),
@@ -334,8 +334,10 @@ def load_demo(admin: Any) -> dict[str, int]:
             amount_wan=amount,
             signed_on=date(2022, 1 + i % 12, 5 + i),
             ends_on=date(2024, 1 + i % 12, 5),
-            status=PartnershipStatus.ONGOING if i % 3 else PartnershipStatus.COMPLETED,
         )
+        services.partnership_transition(actor=actor, partnership=p, action=PartnershipAction.START)
+        if i % 3 == 0:
+            services.partnership_transition(actor=actor, partnership=p, action=PartnershipAction.COMPLETE)
 
     # 智改数转 diagnoses 2022: 57 规上 enterprises (康普瑞 and 56 more)
     above = [e for e in Enterprise.objects.filter(above_scale=True, is_sample=True).order_by("pk")]
@@ -391,6 +393,18 @@ def load_demo(admin: Any) -> dict[str, int]:
         attended=invited[5:14],
         is_sample=True,
     )
+
+    # visits over the last months (sample)
+    for i, e in enumerate(rng.sample(above, 12)):
+        services.visit_create(
+            actor=actor,
+            enterprise=e,
+            visited_on=date(2026, 5 + i % 6, 3 + i),
+            purpose=rng.choice(
+                ["高企培育辅导（示例）", "智改数转需求摸底（示例）", "研发费用归集指导（示例）"]
+            ),
+            note="示例：了解企业研发投入与技术改造计划，讲解申报条件。",
+        )
 
     # the 2026 培育库 with the figures its pre-check reads (about half ready)
     pool_2026 = [make.enterprise(above_scale=True, registered_before=2020) for _ in range(14)]

@@ -13,7 +13,6 @@ from zhenwu.enterprises.choices import (
     EventKind,
     HighTechAction,
     HonourLevel,
-    PartnershipStatus,
     System,
     TalentProgramme,
     TargetKey,
@@ -263,7 +262,6 @@ class PartnershipForm(StyledForm):
     )
     signed_on = _date_field("签订日期")
     ends_on = _date_field("截止日期", required=False)
-    status = forms.ChoiceField(label="状态", choices=PartnershipStatus.choices)
 
 
 class HonourForm(StyledForm):
@@ -271,6 +269,16 @@ class HonourForm(StyledForm):
     level = forms.ChoiceField(label="级别", choices=HonourLevel.choices)
     year = forms.IntegerField(label="年度", min_value=1949, max_value=2100)
     issuer = forms.CharField(label="授予单位", max_length=80, required=False)
+
+
+class AttractionFileForm(forms.Form):
+    filed_on = forms.DateField()
+
+
+class VisitForm(StyledForm):
+    visited_on = _date_field("走访日期")
+    purpose = forms.CharField(label="事由", max_length=120)
+    note = forms.CharField(label="情况记录", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AttractionForm(StyledForm):

@@ -198,6 +198,7 @@ class Partnership(BaseModel):
     status = models.CharField(
         "状态", max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.SIGNED
     )
+    status_note = models.CharField("状态说明", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -207,6 +208,35 @@ class Partnership(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Visit(BaseModel):
+    """走访: a visit to the enterprise by town staff."""
+
+    SCOPE_UNIT = "enterprise__unit"
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField("走访日期")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="走访人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    purpose = models.CharField("事由", max_length=120)
+    note = models.TextField("情况记录", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        verbose_name = verbose_name_plural = "企业走访"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.visited_on:%Y-%m-%d} 走访"
 
 
 class Honour(BaseModel):

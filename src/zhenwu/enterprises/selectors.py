@@ -171,6 +171,7 @@ def enterprise_history(enterprise: Enterprise) -> dict[str, Any]:
         "diagnoses": enterprise.diagnoses.select_related("rule").all(),
         "projects": enterprise.projects.prefetch_related("nodes").all(),
         "events": enterprise.invites.select_related("event").order_by("-event__held_on"),
+        "visits": enterprise.visits.select_related("visitor"),
     }
 
 

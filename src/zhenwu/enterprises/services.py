@@ -23,10 +23,11 @@ from zhenwu.core.workcalendar import UnknownCalendarYear
 from zhenwu.enterprises.capabilities import CAPABILITIES as CAP
 from zhenwu.enterprises.choices import (
     HIGHTECH_FLOW,
+    NODE_FLOW,
+    PARTNERSHIP_FLOW,
     HighTechAction,
     HighTechStatus,
-    NodeStatus,
-    PartnershipStatus,
+    NodeAction,
     TalentProgramme,
 )
 from zhenwu.enterprises.maturity import MaturityRuleSpec, compute_maturity, validate_ratings
@@ -44,6 +45,7 @@ from zhenwu.enterprises.models import (
     ProjectNode,
     Talent,
     TechSmeRecord,
+    Visit,
     YearTarget,
 )
 from zhenwu.enterprises.precheck import PRECHECKS, PrecheckInputError
@@ -458,7 +460,6 @@ def partnership_create(
     amount_wan: Decimal,
     signed_on: date,
     ends_on: date | None = None,
-    status: str = PartnershipStatus.SIGNED,
 ) -> Partnership:
     _require_change(actor, enterprise)
     if amount_wan < 0:
@@ -475,10 +476,68 @@ def partnership_create(
             amount_wan=amount_wan,
             signed_on=signed_on,
             ends_on=ends_on,
-            status=status,
         )
         audit_record(actor=actor, action="partnership.create", obj=item, after=snapshot(item))
     return item
+
+
+def partnership_transition(
+    *, actor: Any, partnership: Partnership, action: str, note: str = ""
+) -> Partnership:
+    _require_change(actor, partnership.enterprise)
+    with transaction.atomic():
+        partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        t = PARTNERSHIP_FLOW.check(partnership, action)
+        if t.needs_note and not note.strip():
+            raise DomainError("请填写原因。", field="note")
+        before = snapshot(partnership)
+        partnership.status = t.target or partnership.status
+        partnership.status_note = note.strip()[:200]
+        partnership.save(update_fields=["status", "status_note", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=f"partnership.{action}",
+            obj=partnership,
+            before=before,
+            after=snapshot(partnership),
+        )
+    return partnership
+
+
+def attraction_file(*, actor: Any, attraction: Attraction, filed_on: date) -> Attraction:
+    """Record the city 科技局's 备案 of an attracted enterprise."""
+    _require_change(actor, attraction.enterprise)
+    if filed_on > timezone.localdate():
+        raise DomainError("备案日期不能晚于今天。", field="city_filed_on")
+    if filed_on < attraction.attracted_on:
+        raise DomainError("备案日期不能早于落户日期。", field="city_filed_on")
+    if attraction.city_filed_on:
+        raise DomainError("该企业已登记备案。", field="city_filed_on")
+    with transaction.atomic():
+        attraction.city_filed_on = filed_on
+        attraction.save(update_fields=["city_filed_on", "updated_at"])
+        audit_record(actor=actor, action="attraction.file", obj=attraction, after=snapshot(attraction))
+    return attraction
+
+
+def visit_create(
+    *, actor: Any, enterprise: Enterprise, visited_on: date, purpose: str, note: str = ""
+) -> Visit:
+    _require_change(actor, enterprise)
+    if visited_on > timezone.localdate():
+        raise DomainError("走访日期不能晚于今天。", field="visited_on")
+    if not purpose.strip():
+        raise DomainError("请填写走访事由。", field="purpose")
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            enterprise=enterprise,
+            visited_on=visited_on,
+            visitor=actor,
+            purpose=purpose.strip()[:120],
+            note=note,
+        )
+        audit_record(actor=actor, action="visit.create", obj=visit, after=snapshot(visit))
+    return visit
 
 
 def honour_create(
@@ -659,10 +718,10 @@ def project_node_done(*, actor: Any, node: ProjectNode, done_on: date) -> Projec
     _require_change(actor, node.project.enterprise)
     if done_on > timezone.localdate():
         raise DomainError("完成日期不能晚于今天。", field="done_on")
-    if node.status == NodeStatus.DONE:
-        raise DomainError("该节点已完成。", field="status")
     with transaction.atomic():
-        node.status = NodeStatus.DONE
+        node = ProjectNode.objects.select_for_update().get(pk=node.pk)
+        t = NODE_FLOW.check(node, NodeAction.DONE)
+        node.status = t.target or node.status
         node.done_on = done_on
         node.save(update_fields=["status", "done_on"])
         audit_record(actor=actor, action="project.node_done", obj=node, message=node.title)

@@ -17,6 +17,12 @@ urlpatterns = [
     path("enterprises/<int:pk>/add/<str:kind>/", views.record_add, name="record_add"),
     path("enterprises/nodes/<int:pk>/done/", views.node_done, name="node_done"),
     path("enterprises/events/", views.event_list, name="event_list"),
+    path(
+        "enterprises/partnerships/<int:pk>/transition/",
+        views.partnership_transition,
+        name="partnership_transition",
+    ),
+    path("enterprises/attractions/<int:pk>/file/", views.attraction_file, name="attraction_file"),
     path("enterprises/figures/<int:year>/targets/", views.target_set, name="target_set"),
     path("enterprises/pool/", views.pool, name="pool"),
     path("enterprises/figures/", views.home, name="home"),

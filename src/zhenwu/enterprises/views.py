@@ -19,9 +19,17 @@ from zhenwu.core.pii import mask_name, mask_phone
 from zhenwu.core.web import capability_required, form_error, paginate
 from zhenwu.enterprises import forms, imports, selectors, services
 from zhenwu.enterprises.capabilities import CAPABILITIES as CAP
-from zhenwu.enterprises.choices import HIGHTECH_FLOW, System
+from zhenwu.enterprises.choices import HIGHTECH_FLOW, PARTNERSHIP_FLOW, System
 from zhenwu.enterprises.maturity import DOMAINS, ELEMENTS, LEVEL_NAMES, RATING_LABELS
-from zhenwu.enterprises.models import Diagnosis, Enterprise, Event, HighTechRecord, ProjectNode
+from zhenwu.enterprises.models import (
+    Attraction,
+    Diagnosis,
+    Enterprise,
+    Event,
+    HighTechRecord,
+    Partnership,
+    ProjectNode,
+)
 from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import get_scoped_object
 
@@ -144,6 +152,10 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.can_manage(request.user)
         and Enterprise.objects.visible_to(request.user, "change").filter(pk=pk).exists()
     )
+    partnerships = [
+        (p, PARTNERSHIP_FLOW.allowed_actions(p, actor_kinds=[]) if can_manage else [])
+        for p in history["partnerships"]
+    ]
     records = []
     for r in history["hightech"]:
         actions = (
@@ -157,6 +169,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "e": enterprise,
             "h": history,
             "records": records,
+            "partnerships": partnerships,
             "can_manage": can_manage,
             "contact_name": mask_name(enterprise.contact_name),
             "contact_phone": mask_phone(enterprise.contact_phone),
@@ -468,6 +481,7 @@ RECORD_KINDS = {
     "attraction": ("登记招引与备案", forms.AttractionForm),
     "diagnosis": ("登记智改数转诊断", forms.DiagnosisForm),
     "project": ("登记智改数转项目", forms.ProjectForm),
+    "visit": ("登记走访", forms.VisitForm),
 }
 
 
@@ -481,6 +495,8 @@ def _save_record(kind: str, actor: Any, enterprise: Enterprise, form: Any) -> No
         services.honour_create(actor=actor, enterprise=enterprise, **d)
     elif kind == "attraction":
         services.attraction_create(actor=actor, enterprise=enterprise, **d)
+    elif kind == "visit":
+        services.visit_create(actor=actor, enterprise=enterprise, **d)
     elif kind == "diagnosis":
         services.diagnosis_create(
             actor=actor,
@@ -536,6 +552,46 @@ def node_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"节点“{node.title}”已完成。")
     return redirect("enterprises:detail", node.project.enterprise_id)
+
+
+@require_POST
+@capability_required(CAP.VIEW)
+def partnership_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _changeable(request, pk, Partnership.objects.select_related("enterprise"))
+    action = request.POST.get("action", "")
+    try:
+        services.partnership_transition(
+            actor=request.user,
+            partnership=partnership,
+            action=action,
+            note=request.POST.get("note", "")[:200],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"产学研合作“{partnership.title}”：已{PARTNERSHIP_FLOW.action_label(action)}。"
+        )
+    return redirect("enterprises:detail", partnership.enterprise_id)
+
+
+@require_POST
+@capability_required(CAP.VIEW)
+def attraction_file(request: HttpRequest, pk: int) -> HttpResponse:
+    attraction = _changeable(request, pk, Attraction.objects.select_related("enterprise"))
+    form = forms.AttractionFileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写正确的备案日期。")
+    else:
+        try:
+            services.attraction_file(
+                actor=request.user, attraction=attraction, filed_on=form.cleaned_data["filed_on"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已登记市科技局备案。")
+    return redirect("enterprises:detail", attraction.enterprise_id)
 
 
 @require_POST
