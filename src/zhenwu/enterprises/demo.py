@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from zhenwu.enterprises import services
 from zhenwu.enterprises.choices import (
     EventKind,
@@ -254,7 +256,7 @@ def load_demo(admin: Any) -> dict[str, int]:
         recommendations="2014 年起推进智能化改造：从销售接单到生产全流程集成在平台，交付周期缩短 50%。"
         "建议（示例）：打通 MES 与设备数据采集，建设能源管理，向四级（优化级）迈进。",
     )
-    services.project_create(
+    project = services.project_create(
         actor=actor,
         enterprise=kpr,
         diagnosis=kpr_diag,
@@ -262,6 +264,8 @@ def load_demo(admin: Any) -> dict[str, int]:
         deadline=date(2026, 12, 31),
         nodes=[("方案评审", 40), ("设备采购招标", 30), ("安装调试", 15), ("试运行", 5), ("验收", 0)],
     )
+    for node in project.nodes.filter(due_on__lt=timezone.localdate()):
+        services.project_node_done(actor=actor, node=node, done_on=node.due_on)
 
     # 高企: 61 valid at the end of 2021 (7 issued 2019, 25 in 2020, 29 in 2021)
     issued_2019 = [make.enterprise(above_scale=True) for _ in range(7)]
