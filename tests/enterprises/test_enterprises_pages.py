@@ -488,3 +488,21 @@ def test_partnership_and_filing_actions_on_the_page(client: Client, cast: Cast) 
         reverse("enterprises:attraction_file", args=[a.pk]), {"filed_on": "abc"}, follow=True
     ).content.decode()
     assert "请填写正确的备案日期" in html
+
+
+def test_revealing_a_contact_needs_the_capability_and_is_audited(client: Client, cast: Cast) -> None:
+    from zhenwu.audit.models import AuditEvent
+
+    e = _enterprise(cast, contact_name="周明", contact_phone="13961234567")
+    url = reverse("enterprises:reveal_contact", args=[e.pk])
+    assert login(client, cast.yahe_cadre).post(url).status_code == 403
+    assert AuditEvent.objects.filter(action="pii.reveal", result="denied", object_id=str(e.pk)).exists()
+    assert login(client, cast.ljx_cadre).post(url).status_code == 404
+    from zhenwu.orgs.models import Role
+
+    role = Role.objects.get(code="town_admin")
+    role.capabilities = [*role.capabilities, "core.reveal_pii"]
+    role.save()
+    html = login(client, cast.town_admin).post(url).content.decode()
+    assert "13961234567" in html and "周明" in html
+    assert AuditEvent.objects.filter(action="pii.reveal", result="success", object_id=str(e.pk)).exists()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("enterprises/import/", views.enterprise_import, name="import"),
     path("enterprises/import/template/", views.import_template, name="import_template"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="detail"),
+    path("enterprises/<int:pk>/reveal/", views.reveal_contact, name="reveal_contact"),
     path("enterprises/<int:pk>/precheck/<str:kind>/", views.precheck, name="precheck"),
     path("enterprises/<int:pk>/hightech/add/", views.hightech_add, name="hightech_add"),
     path("enterprises/<int:pk>/techsme/", views.techsme_register, name="techsme_register"),

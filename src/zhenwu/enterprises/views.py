@@ -11,8 +11,11 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zhenwu.audit.models import AuditResult
+from zhenwu.audit.services import audit_record
 from zhenwu.core.errors import DomainError
 from zhenwu.core.exports import Column, xlsx_response
 from zhenwu.core.pii import mask_name, mask_phone
@@ -31,7 +34,7 @@ from zhenwu.enterprises.models import (
     ProjectNode,
 )
 from zhenwu.orgs.models import Unit
-from zhenwu.orgs.scope import get_scoped_object
+from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 
 SOURCE_YEAR = 2022
 SYSTEM_LABELS = dict(System.choices)
@@ -173,6 +176,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "contact_name": mask_name(enterprise.contact_name),
             "contact_phone": mask_phone(enterprise.contact_phone),
+            "can_reveal": user_has_capability(request.user, "core.reveal_pii")
+            and bool(enterprise.contact_name or enterprise.contact_phone),
             "system_labels": SYSTEM_LABELS,
             "level_names": LEVEL_NAMES,
             "add_form": forms.HighTechAddForm(initial={"year": timezone.localdate().year}),
@@ -181,6 +186,32 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+@never_cache
+@require_POST
+@capability_required(CAP.VIEW)
+def reveal_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contact's full name and phone: needs 查看完整个人信息; always audited, refusals too."""
+    enterprise = get_scoped_object(Enterprise.objects.all(), request.user, pk=pk)
+    if not user_has_capability(request.user, "core.reveal_pii"):
+        audit_record(
+            actor=request.user,
+            action="pii.reveal",
+            obj=enterprise,
+            result=AuditResult.DENIED,
+            message="无权查看企业联系人完整信息",
+        )
+        raise PermissionDenied("您没有查看完整个人信息的权限。")
+    audit_record(
+        actor=request.user, action="pii.reveal", obj=enterprise, message="查看企业联系人完整姓名和电话"
+    )
+    template = (
+        "enterprises/_contact.html"
+        if getattr(request, "htmx", False)
+        else "enterprises/contact_revealed.html"
+    )
+    return render(request, template, {"e": enterprise})
 
 
 def _changeable(request: HttpRequest, pk: int, queryset: Any = None) -> Any:
