@@ -506,3 +506,31 @@ def test_revealing_a_contact_needs_the_capability_and_is_audited(client: Client,
     html = login(client, cast.town_admin).post(url).content.decode()
     assert "13961234567" in html and "周明" in html
     assert AuditEvent.objects.filter(action="pii.reveal", result="success", object_id=str(e.pk)).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "%00", "1e309", "2026-02-30", "9" * 10000])
+def test_the_valid_on_query_ignores_hostile_dates(client: Client, cast: Cast, value: str) -> None:
+    response = login(client, cast.town_admin).get(reverse("enterprises:year", args=[2026]) + "?on=" + value)
+    assert response.status_code == 200 and "valid-on-result" not in response.content.decode()
+
+
+def test_the_valid_count_at_any_date(client: Client, cast: Cast) -> None:
+    e = _enterprise(cast)
+    r = services.hightech_add(actor=cast.town_admin, enterprise=e, year=2023)
+    services.hightech_transition(
+        actor=cast.town_admin,
+        record=r,
+        action=HighTechAction.APPLY,
+        details=services.CertificateInput(applied_on=date(2023, 6, 1)),
+    )
+    services.hightech_transition(
+        actor=cast.town_admin,
+        record=r,
+        action=HighTechAction.CERTIFY,
+        details=services.CertificateInput(certificate_no="GR9", issued_on=date(2023, 12, 12)),
+    )
+    c = login(client, cast.town_admin)
+    html = c.get(reverse("enterprises:year", args=[2026]) + "?on=2026-12-11").content.decode()
+    assert "有效高企 <strong>1</strong> 家" in html
+    html = c.get(reverse("enterprises:year", args=[2026]) + "?on=2026-12-12").content.decode()
+    assert "有效高企 <strong>0</strong> 家" in html

@@ -133,6 +133,10 @@ class TechSmeForm(StyledForm):
     registered_on = _date_field("入库日期")
 
 
+class ValidOnForm(forms.Form):
+    on = forms.DateField(required=False)
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
 

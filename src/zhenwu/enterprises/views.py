@@ -389,6 +389,9 @@ def year_page(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404("年度不正确。")
     fig = selectors.year_figures(year, user=request.user)
     data = fig.as_json()
+    on_form = forms.ValidOnForm(request.GET)
+    valid_on = on_form.cleaned_data.get("on") if on_form.is_valid() else None
+    valid_on_count = len(selectors.valid_hightech_ids(valid_on, user=request.user)) if valid_on else None
     return render(
         request,
         "enterprises/year.html",
@@ -401,6 +404,8 @@ def year_page(request: HttpRequest, year: int) -> HttpResponse:
                 "sme": max((data["sme_attracted_target"] or 0) - data["sme_attracted"], 0),
             },
             "definition": selectors.NET_INCREASE_DEFINITION,
+            "valid_on": valid_on,
+            "valid_on_count": valid_on_count,
             "years": range(timezone.localdate().year, 2018, -1),
             "target_form": forms.TargetForm() if selectors.can_manage(request.user) else None,
         },
