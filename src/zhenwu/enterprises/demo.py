@@ -388,6 +388,29 @@ def load_demo(admin: Any) -> dict[str, int]:
     services.event_create(
         actor=actor,
         unit=town,
+        title="牛塘镇“智能化改造、数字化转型”创新联合体成立",
+        kind=EventKind.ALLIANCE,
+        held_on=date(2022, 6, 16),
+        place="牛塘镇政府会议中心（示例）",
+        summary="政府、企业、服务商、金融机构组成创新联合体（参加企业为示例）。",
+        invited=[kpr, *invited[:8]],
+        attended=[kpr, *invited[:8]],
+    )
+    services.event_create(
+        actor=actor,
+        unit=town,
+        title="沙龙诊断：规上企业智改数转需求会诊（示例期次）",
+        kind=EventKind.DIAGNOSIS_SALON,
+        held_on=date(2022, 8, 25),
+        place="牛塘镇智改数转创新联合体（示例）",
+        summary="服务商现场会诊企业提出的改造需求。",
+        invited=invited[8:20],
+        attended=invited[8:18],
+        is_sample=True,
+    )
+    services.event_create(
+        actor=actor,
+        unit=town,
         title="“智飨游塘营”主题沙龙·沙龙诊断（示例期次）",
         kind=EventKind.SALON,
         held_on=date(2026, 9, 24),
