@@ -184,7 +184,8 @@ def ratings_for(rng: random.Random, target_level: int) -> dict[str, dict[str, li
 
 def profile_hightech(rng: random.Random, *, ready: bool, sales_latest: int) -> dict[str, Any]:
     sales = [round(sales_latest * 0.8), round(sales_latest * 0.9), sales_latest]
-    ratio = 0.052 if ready else 0.046
+    needed = 0.05 if sales_latest <= 5000 else 0.04 if sales_latest <= 20000 else 0.03
+    ratio = needed + 0.002 if ready else needed - 0.004  # lacking: e.g. 4.6% at 4,800万 (needs 5%)
     rd_total = round(sum(sales) * ratio, 2)
     rd = [round(rd_total / 3, 2)] * 2 + [round(rd_total - 2 * round(rd_total / 3, 2), 2)]
     return {
