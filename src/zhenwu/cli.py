@@ -17,7 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings")
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1:
-        args[1] = args[1].replace("-", "_") if args[1] in {"check-deploy", "calendar-seed"} else args[1]
+        args[1] = (
+            args[1].replace("-", "_")
+            if args[1] in {"check-deploy", "calendar-seed", "enterprise-figures"}
+            else args[1]
+        )
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)

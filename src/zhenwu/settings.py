@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "zhenwu.knowledge",
     "zhenwu.hotline",
     "zhenwu.assessment",
+    "zhenwu.enterprises",
 ]
 
 MIDDLEWARE = [
