@@ -473,7 +473,7 @@ def test_partnership_and_filing_actions_on_the_page(client: Client, cast: Cast) 
     p = e.partnerships.get()
     url = reverse("enterprises:partnership_transition", args=[p.pk])
     html = c.post(url, {"action": "complete"}, follow=True).content.decode()
-    assert "当前状态为「已签约」" in html
+    assert "当前状态为“已签约”" in html
     c.post(url, {"action": "start"})
     p.refresh_from_db()
     assert p.status == "ongoing"
