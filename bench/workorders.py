@@ -35,6 +35,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from zhenwu.core.actors import SYSTEM
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -170,7 +172,7 @@ def build_categories() -> list[Any]:
     made: dict[str, Any] = {}
     for code, name, parent, days, unit_type, keywords in CATEGORIES:
         made[code] = category_save(
-            actor=None,
+            actor=SYSTEM,
             code=code,
             name=name,
             parent=made.get(parent),

@@ -20,6 +20,7 @@ from zhenwu.assessment.choices import (
 )
 from zhenwu.assessment.models import AssessmentMonth, Indicator, MonthlyResult, WeightProfile
 from zhenwu.audit.models import AuditEvent
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 EQUAL = {"cml": "0.2", "wmcs": "0.2", "rjhj": "0.2", "lhgh": "0.2", "xqwy": "0.2"}
@@ -387,7 +388,7 @@ class TestComputedIndicators:
         from zhenwu.workorders.choices import Action, Channel
         from zhenwu.workorders.services import category_save, workorder_create, workorder_transition
 
-        category = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=3)
+        category = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=3)
         with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
             order = workorder_create(
                 actor=cast.operator, channel=Channel.PHONE, category=category, description="路灯不亮"

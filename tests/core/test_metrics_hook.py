@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from zhenwu.core import parts
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError
 from zhenwu.core.testing import login
 
@@ -42,7 +43,7 @@ def test_a_reader_gets_real_work_order_figures_through_the_hook(cast: Any, time_
     from zhenwu.workorders.services import category_save, workorder_create, workorder_transition
 
     time_machine.move_to(datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
-    category = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=3)
+    category = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=3)
     order = workorder_create(actor=cast.operator, channel="phone", category=category, description="路灯不亮")
     order = workorder_transition(actor=cast.operator, order=order, action="dispatch", unit=cast.yahe)
     order = workorder_transition(actor=cast.yahe_cadre, order=order, action="sign")

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.testing import login
 from zhenwu.core.workcalendar import (
@@ -150,8 +151,8 @@ def test_intake_goes_on_in_late_december_and_deadlines_are_recomputed_never_earl
     from zhenwu.workorders.services import category_save, workorder_transition
 
     time_machine.move_to(DEC_20, tick=False)
-    ten = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=10)
-    three = category_save(actor=None, code="municipal.lamp", name="路灯", parent=ten, time_limit_days=3)
+    ten = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=10)
+    three = category_save(actor=SYSTEM, code="municipal.lamp", name="路灯", parent=ten, time_limit_days=3)
 
     # 1. a citizen submits on the H5 form
     response = client.post(
@@ -244,7 +245,7 @@ def test_a_deadline_never_moves_earlier(cast: Any, time_machine: Any) -> None:
     from zhenwu.workorders.services import category_save, workorder_transition
 
     time_machine.move_to(DEC_20, tick=False)
-    ten = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=10)
+    ten = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=10)
     order = WorkOrder.objects.create(
         number="NT-T-0003", channel="phone", category=ten, description="路面坑洼"
     )

@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 
 import zhenwu.settings as zhenwu_settings
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.models import Notification
 from zhenwu.core.testing import login
 from zhenwu.workorders.models import Open311App, WorkOrder
@@ -57,9 +58,9 @@ def redis_down(settings: Any, monkeypatch: pytest.MonkeyPatch) -> str:
 def categories(transactional_db: Any) -> Any:
     from zhenwu.workorders.services import category_save
 
-    municipal = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=5)
+    municipal = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=5)
     return category_save(
-        actor=None, code="municipal.streetlight", name="路灯/市政设施", parent=municipal, time_limit_days=3
+        actor=SYSTEM, code="municipal.streetlight", name="路灯/市政设施", parent=municipal, time_limit_days=3
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError
 from zhenwu.core.testing import Cast, _unit
 from zhenwu.dispatch import services
@@ -28,7 +29,7 @@ def town(cast: Cast) -> dict[str, Any]:
     for code in UnitType.values:
         if code not in units:
             units[code] = _unit(f"T-{code}", f"{UnitType(code).label}单位", "external", cast.town, code)
-    load_catalogue(None)
+    load_catalogue(SYSTEM)
     return units
 
 
@@ -93,7 +94,7 @@ def test_classifier_learns_from_history(town: Any) -> None:
     samples = [(f"云梯第{i}号又出问题了", town["housing"].pk) for i in range(30)]
     samples += [(f"路灯第{i}号不亮", town["urban_mgmt"].pk) for i in range(30)]
     samples += [(f"工资第{i}个月没发", town["hr_social"].pk) for i in range(30)]
-    model = services.classifier_train(actor=None, samples=samples)
+    model = services.classifier_train(actor=SYSTEM, samples=samples)
     assert model is not None
     assert model.sample_count == 90 and model.class_count == 3
     assert model.cv_accuracy is not None and model.cv_accuracy > 0.9
@@ -105,8 +106,8 @@ def test_classifier_learns_from_history(town: Any) -> None:
 
 
 def test_training_without_history_keeps_the_catalogue(town: Any) -> None:
-    assert services.classifier_train(actor=None) is None
-    assert services.classifier_train(actor=None, samples=[("路灯不亮", town["urban_mgmt"].pk)]) is None
+    assert services.classifier_train(actor=SYSTEM) is None
+    assert services.classifier_train(actor=SYSTEM, samples=[("路灯不亮", town["urban_mgmt"].pk)]) is None
     assert not ClassifierModel.objects.exists()
     assert top_types("路灯不亮")[0] == "urban_mgmt"
 
@@ -175,3 +176,19 @@ def test_nightly_task_is_scheduled_and_trains_from_workorders(town: Any, monkeyp
     monkeypatch.setattr(services, "history_samples", lambda: samples)
     assert train_dispatch_classifier.delay().get() == 20
     assert ClassifierModel.objects.get().sample_count == 20
+
+
+def test_the_category_declared_unit_type_is_ranked_and_named_in_words(cast: Any) -> None:
+    """The engine is given the category (code, Chinese name, responsibility type) as arguments."""
+    from zhenwu.orgs.models import Unit
+
+    Unit.objects.filter(pk=cast.department.pk).update(unit_type="water")
+    suggestions = suggest_units(
+        text="说不清楚是什么问题",
+        category_code="water.supply",
+        category_names={"water.supply": "供水"},
+        category_unit_type="water",
+    )
+    assert suggestions[0].unit.pk == cast.department.pk
+    assert suggestions[0].reasons[0] == "诉求分类“供水”由水务类单位承办"
+    assert not any("water.supply" in r for s in suggestions for r in s.reasons)

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from zhenwu.audit.models import AuditEvent
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.testing import Cast, _unit, login
 from zhenwu.dispatch.demo import load_catalogue
 from zhenwu.dispatch.models import CatalogueEntry
@@ -21,7 +22,7 @@ def catalogue(cast: Cast) -> Any:
     _unit("NT-ZWB", "政务服务管理办公室", "department", cast.town, "township")
     _unit("T-OTHER", "经济发展局", "department", cast.town, "other")
     _unit("T-WATER", "自来水公司", "external", cast.town, "water")
-    load_catalogue(None)
+    load_catalogue(SYSTEM)
     return CatalogueEntry.objects.get(title="供水")
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError
 from zhenwu.core.testing import login
 from zhenwu.hotline import services
@@ -57,9 +58,9 @@ def test_turning_a_question_into_a_work_order_links_both_ways(hl):
     from zhenwu.hotline.workorder_link import issue_to_workorder
     from zhenwu.workorders.services import category_save
 
-    municipal = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=5)
+    municipal = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=5)
     category = category_save(
-        actor=None, code="municipal.streetlight", name="路灯/市政设施", parent=municipal, time_limit_days=3
+        actor=SYSTEM, code="municipal.streetlight", name="路灯/市政设施", parent=municipal, time_limit_days=3
     )
     episode = hl.episode(status="live")
     issue = services.issue_create(
@@ -141,9 +142,9 @@ def test_the_work_order_form_prefills_category_and_unit(hl):
     from zhenwu.hotline.workorder_link import suggest
     from zhenwu.workorders.services import category_save
 
-    municipal = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=5)
+    municipal = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=5)
     light = category_save(
-        actor=None,
+        actor=SYSTEM,
         code="municipal.streetlight",
         name="路灯/市政设施",
         parent=municipal,

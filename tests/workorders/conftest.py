@@ -4,17 +4,19 @@ from typing import Any
 
 import pytest
 
+from zhenwu.core.actors import SYSTEM
+
 
 @pytest.fixture
 def cats(db: Any) -> dict[str, Any]:
     from zhenwu.workorders.services import category_save
 
-    municipal = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=5)
+    municipal = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=5)
     light = category_save(
-        actor=None, code="municipal.streetlight", name="路灯/市政设施", parent=municipal, time_limit_days=3
+        actor=SYSTEM, code="municipal.streetlight", name="路灯/市政设施", parent=municipal, time_limit_days=3
     )
     noise = category_save(
-        actor=None,
+        actor=SYSTEM,
         code="ecology.noise",
         name="噪声扰民",
         time_limit_days=3,

@@ -16,6 +16,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from zhenwu.audit.models import AuditEvent
+from zhenwu.core.actors import SYSTEM
 from zhenwu.orgs.models import Unit
 from zhenwu.workorders.choices import Channel, Status
 from zhenwu.workorders.models import Open311App, WorkOrder
@@ -112,7 +113,7 @@ def test_discovery_in_both_formats(client: Client) -> None:
 def test_services_lists_active_leaves_with_their_group(client: Client, cats: dict[str, Any]) -> None:
     from zhenwu.workorders.services import category_save
 
-    category_save(actor=None, code="old", name="停用分类", is_active=False)
+    category_save(actor=SYSTEM, code="old", name="停用分类", is_active=False)
     body = as_json(client.get(f"{BASE}/services.json"))
     conforms(body, "services.json")
     by_code = {s["service_code"]: s for s in body}
@@ -202,7 +203,7 @@ def test_multivaluelist_attribute(client: Client, cats: dict[str, Any], app: Any
     from zhenwu.workorders.services import category_save
 
     category_save(
-        actor=None,
+        actor=SYSTEM,
         code="market.food",
         name="食品安全",
         extra_fields=[

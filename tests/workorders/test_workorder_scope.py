@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import PermissionDeniedError
 from zhenwu.core.testing import ScopedViewTests, login
 from zhenwu.orgs.models import Unit
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def dispatched(cast: Any, lead: Any, assisting: tuple[Any, ...] = ()) -> WorkOrder:
-    category = category_save(actor=None, code="municipal", name="市政设施", time_limit_days=5)
+    category = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=5)
     order = workorder_create(
         actor=cast.operator, channel="phone", category=category, description="村道积水严重"
     )

@@ -14,16 +14,11 @@ from django.utils import timezone
 from zhenwu.accounts.models import PasswordHistory, User
 from zhenwu.audit.services import audit_record, snapshot
 from zhenwu.core.errors import DomainError, PermissionDeniedError
-from zhenwu.core.parts import capability_choices, capability_label
+from zhenwu.core.parts import capability_choices
 from zhenwu.core.pii import validate_mobile
 from zhenwu.orgs.choices import ADMIN_CAPABILITY_KIND, AdminKind, Capability, DataScope
 from zhenwu.orgs.models import Membership, Role, Unit
-from zhenwu.orgs.scope import access_of, admin_kinds_of, user_has_capability
-
-
-def require_capability(actor: Any, capability: str) -> None:
-    if not user_has_capability(actor, capability):
-        raise PermissionDeniedError(f"您没有“{capability_label(capability)}”的权限。")
+from zhenwu.orgs.scope import access_of, admin_kinds_of, require_capability, user_has_capability
 
 
 def generate_temporary_password() -> str:

@@ -12,6 +12,8 @@ A part is a Django app under ``zhenwu.<name>``. Each hook is an optional module 
 - ``<part>.metrics``: ``METRICS: list[Metric]``, figures other parts read by key (below).
 - ``<part>.portal``: ``ENTRIES: list[PortalEntry]``, public entry points on the home page (below).
 - ``<part>.deadlines``: ``recompute(...)``, moves open deadlines after a calendar change (below).
+- ``<part>.dispatch_source``: the request categories and training samples the dispatch engine is
+  given as arguments (below).
 
 Keeping these in the part means a new part touches no shared file besides this list.
 """
@@ -138,3 +140,26 @@ def portal_entries() -> list[PortalEntry]:
 
 def deadline_recomputers() -> list[Callable[..., int]]:
     return [module.recompute for module in part_modules("deadlines")]
+
+
+# --- dispatch_source hook -----------------------------------------------------------------------
+# The dispatch engine knows no business part: it is given texts, category names and training
+# samples. ``<part>.dispatch_source`` (work orders) declares ``category_names(codes) -> {code: name}``
+# and ``training_samples() -> iterable of (text, unit_id)`` for the dispatch pages and commands.
+
+
+def dispatch_category_names(code: str | None) -> dict[str, str]:
+    if not code:
+        return {}
+    codes = {code, code.split(".", 1)[0]}
+    names: dict[str, str] = {}
+    for module in part_modules("dispatch_source"):
+        names.update(module.category_names(codes))
+    return names
+
+
+def dispatch_training_samples() -> list[tuple[str, int]]:
+    samples: list[tuple[str, int]] = []
+    for module in part_modules("dispatch_source"):
+        samples.extend((str(text), int(unit_id)) for text, unit_id in module.training_samples())
+    return samples

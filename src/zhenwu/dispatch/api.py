@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhenwu.core.parts import dispatch_category_names
 from zhenwu.dispatch.engine import suggest_units
 from zhenwu.dispatch.forms import SuggestFilter
 
@@ -34,7 +35,8 @@ class SuggestView(APIView):
         form = SuggestFilter(request.query_params)
         if not form.is_valid():
             return Response({"detail": "；".join(form.problems())}, status=400)
+        code = form.cleaned_data["category"] or None
         suggestions = suggest_units(
-            text=form.cleaned_data["text"], category_code=form.cleaned_data["category"] or None
+            text=form.cleaned_data["text"], category_code=code, category_names=dispatch_category_names(code)
         )
         return Response([s.as_dict(with_reasons=True) for s in suggestions])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhenwu.core.actors import SYSTEM
 from zhenwu.dispatch.catalogue_data import CATALOGUE, ENTRY_UNITS, EXTRA_DEMO_UNITS
 
 
@@ -56,7 +57,7 @@ def load_demo(admin: Any) -> dict[str, int]:
             is_sample=True,
         )
         units += 1
-    return {"dispatch_units": units, "dispatch_catalogue": load_catalogue(None)}
+    return {"dispatch_units": units, "dispatch_catalogue": load_catalogue(SYSTEM)}
 
 
 def describe() -> list[str]:

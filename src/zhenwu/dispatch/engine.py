@@ -445,14 +445,23 @@ def classifier_weight(sample_count: int) -> float:
     return CLASSIFIER_MAX_WEIGHT * sample_count / (sample_count + CLASSIFIER_HALF_WEIGHT_SAMPLES)
 
 
+CATEGORY_PRIOR = 0.5  # the category's declared unit type ranks at least this high
+
+
 def rank_types(
     text: str,
     entries: Sequence[EntrySpec],
     *,
     category_code: str | None = None,
     classifier: TrainedClassifier | None = None,
+    category_unit_type: str | None = None,
+    category_name: str = "",
 ) -> list[TypeScore]:
-    """Every unit type ranked: catalogue share and classifier probability combined, best first."""
+    """Every unit type ranked: catalogue share and classifier probability combined, best first.
+
+    ``category_unit_type`` is the responsibility type the request's category declares: it is
+    raised to at least ``CATEGORY_PRIOR`` and says so in its reasons.
+    """
     raw = catalogue_type_scores(text, entries, category_code)
     total = sum(s.score for s in raw.values())
     # Shares of the catalogue score, damped when little matched (one weak hit is not certainty).
@@ -473,6 +482,10 @@ def rank_types(
         if classifier is not None and probability >= 0.1:
             similar = classifier.type_counts.get(unit_type, 0)
             reasons.append(f"历史工单相似：{similar} 件由此类单位办结（模型置信度 {probability:.0%}）")
+        if category_unit_type and unit_type == category_unit_type:
+            combined = max(combined, CATEGORY_PRIOR)
+            label = f"“{category_name}”" if category_name else "所选"
+            reasons.insert(0, f"诉求分类{label}由{UnitType(unit_type).label}类单位承办")
         ranked.append(TypeScore(unit_type, combined, reasons, base.entry))
     order = {t: i for i, t in enumerate(FALLBACK_TYPES)}
     ranked.sort(key=lambda s: (-s.score, order.get(s.unit_type, len(order))))
@@ -553,16 +566,6 @@ def resolve_unit(unit_type: str, entry: EntrySpec | None, place_unit: Any = None
     return unit, ""
 
 
-def _category_names(category_code: str | None) -> dict[str, str]:
-    """Category code -> Chinese name, so reasons never show an internal code to the dispatcher."""
-    if not category_code:
-        return {}
-    from zhenwu.workorders.models import Category
-
-    codes = {category_code, category_code.split(".", 1)[0]}
-    return dict(Category.objects.filter(code__in=codes).values_list("code", "name"))
-
-
 def _readable(reason: str, names: dict[str, str]) -> str:
     for code, name in names.items():
         reason = reason.replace(f"“{code}”", f"“{name}”")
@@ -575,15 +578,27 @@ def suggest_units(
     category_code: str | None = None,
     place_unit: Any = None,
     limit: int = 3,
+    category_names: dict[str, str] | None = None,
+    category_unit_type: str | None = None,
 ) -> list[Suggestion]:
-    """The top `limit` distinct units for a request text, best first, each with its reasons."""
+    """The top `limit` distinct units for a request text, best first, each with its reasons.
+
+    ``category_names`` (code -> Chinese name) lets the reasons name the request's category in words;
+    the caller that knows the categories passes it (the engine knows no business part).
+    """
     value = clean_text(text)
+    names_given = category_names or {}
     ranked = rank_types(
-        value, active_entries(), category_code=category_code or None, classifier=current_classifier()
+        value,
+        active_entries(),
+        category_code=category_code or None,
+        classifier=current_classifier(),
+        category_unit_type=category_unit_type or None,
+        category_name=names_given.get(category_code or "", ""),
     )
     suggestions: list[Suggestion] = []
     seen: set[int] = set()
-    names = _category_names(category_code)
+    names = category_names or {}
     for item in ranked:
         unit, where = resolve_unit(item.unit_type, item.entry, place_unit)
         if unit is None or unit.pk in seen:

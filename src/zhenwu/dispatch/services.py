@@ -11,13 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenwu.audit.services import audit_record
-from zhenwu.core.errors import DomainError, PermissionDeniedError
+from zhenwu.core.errors import DomainError
+from zhenwu.core.parts import dispatch_training_samples
+from zhenwu.core.text import clean_phrases
 from zhenwu.dispatch.capabilities import CAPABILITIES
 from zhenwu.dispatch.engine import Suggestion, text_hash, train_classifier
 from zhenwu.dispatch.models import CatalogueEntry, ClassifierModel, DispatchDecision
 from zhenwu.orgs.choices import UnitType
 from zhenwu.orgs.models import Unit
-from zhenwu.orgs.scope import user_has_capability
+from zhenwu.orgs.scope import require_capability
 
 log = logging.getLogger(__name__)
 MIN_TRAINING_SAMPLES = 10
@@ -35,27 +37,7 @@ ENTRY_FIELDS = (
 
 
 def _require_manage(actor: Any) -> None:
-    if actor is not None and not user_has_capability(actor, CAPABILITIES.MANAGE):
-        raise PermissionDeniedError("您没有“维护派单目录与派单模型”的权限。")
-
-
-def clean_phrases(values: Iterable[str] | str | None, *, field: str) -> list[str]:
-    """A list of phrases from a list or a text split on newlines, commas and 、; trimmed, unique."""
-    if values is None:
-        return []
-    if isinstance(values, str):
-        for sep in ("\r", "\n", "，", ",", "、", "；", ";"):
-            values = values.replace(sep, "\n")
-        values = values.split("\n")
-    phrases: list[str] = []
-    for value in values:
-        phrase = str(value).strip()
-        if not phrase or phrase in phrases:
-            continue
-        if len(phrase) > 30:
-            raise DomainError(f"“{phrase[:12]}…”过长，每个词语不超过 30 个字。", field=field)
-        phrases.append(phrase)
-    return phrases
+    require_capability(actor, CAPABILITIES.MANAGE, "维护派单目录与派单模型")
 
 
 def _entry_snapshot(entry: CatalogueEntry) -> dict[str, Any]:
@@ -155,12 +137,8 @@ def catalogue_entry_update(
 
 
 def history_samples() -> list[tuple[str, int]]:
-    """(text, unit_id) of the town's closed orders, from workorders if that part provides them."""
-    try:
-        from zhenwu.workorders.selectors import dispatch_training_samples  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        return []
-    return [(str(text), int(unit_id)) for text, unit_id in dispatch_training_samples()]
+    """(text, unit_id) of the town's closed orders, given by the parts through the dispatch_source hook."""
+    return dispatch_training_samples()
 
 
 def _typed_samples(samples: Iterable[tuple[str, int]]) -> list[tuple[str, str]]:

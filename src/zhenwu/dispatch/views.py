@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhenwu.core.errors import DomainError
 from zhenwu.core.forms import read_filters
+from zhenwu.core.parts import dispatch_category_names
 from zhenwu.core.web import capability_required, form_error, paginate, querystring_without_page
 from zhenwu.dispatch import selectors, services
 from zhenwu.dispatch.capabilities import CAPABILITIES
@@ -115,8 +116,9 @@ def suggest_partial(request: HttpRequest) -> HttpResponse:
         place = Unit.objects.filter(pk=filters["place"]).first()
     context: dict[str, Any] = {"suggestions": [], "error": ""}
     try:
+        code = filters["category"] or None
         context["suggestions"] = suggest_units(
-            text=text, category_code=filters["category"] or None, place_unit=place
+            text=text, category_code=code, place_unit=place, category_names=dispatch_category_names(code)
         )
     except DomainError as exc:
         context["error"] = exc.message

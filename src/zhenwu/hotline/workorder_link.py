@@ -17,6 +17,7 @@ from zhenwu.hotline.forms import StyledForm, unit_choices
 from zhenwu.hotline.models import ListenerIssue
 from zhenwu.hotline.services import _next_show_order, _require, _require_open_outcome
 from zhenwu.orgs.models import Unit
+from zhenwu.workorders.dispatching import suggest as dispatch_suggest
 from zhenwu.workorders.models import Category
 
 
@@ -52,7 +53,7 @@ class WorkOrderForm(StyledForm):
 
 def suggest(text: str) -> tuple[Category | None, Unit | None]:
     """A first guess for the operator to confirm: the category whose name or keywords occur most in the
-    question, and the first department of that category's responsibility type."""
+    question, and the unit the work orders' one dispatch suggester ranks first for it."""
     best: tuple[int, Category | None] = (0, None)
     for category in Category.objects.filter(is_active=True):
         words = {w for w in re.split(r"[,，、/\s]+", f"{category.name} {category.keywords}") if len(w) >= 2}
@@ -60,14 +61,13 @@ def suggest(text: str) -> tuple[Category | None, Unit | None]:
         if score > best[0]:
             best = (score, category)
     category = best[1]
-    unit = None
-    if category is not None and category.unit_type:
-        unit = (
-            Unit.objects.filter(unit_type=category.unit_type, handles_requests=True, is_active=True)
-            .order_by("depth", "path")
-            .first()
-        )
-    return category, unit
+    if category is None:
+        return None, None  # nothing recognised: the operator chooses, no guess is better than a wrong one
+    try:
+        suggestions = dispatch_suggest(text=text, category=category, limit=1)
+    except DomainError:
+        return category, None
+    return category, suggestions[0].unit if suggestions else None
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhenwu.core.actors import SYSTEM
 from zhenwu.knowledge.demo_data import ARTICLES
 
 
@@ -16,7 +17,7 @@ def load_demo(admin: Any) -> dict[str, int]:
         if Article.objects.filter(title=spec["title"]).exists():
             continue
         services.article_create(
-            actor=None,
+            actor=SYSTEM,
             title=spec["title"],
             question=spec.get("question", ""),
             answer=spec["answer"],

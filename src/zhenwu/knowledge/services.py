@@ -9,13 +9,13 @@ from django.db import transaction
 from django.db.models import F
 
 from zhenwu.audit.services import audit_record
-from zhenwu.core.errors import DomainError, PermissionDeniedError
-from zhenwu.dispatch.services import clean_phrases
+from zhenwu.core.errors import DomainError
+from zhenwu.core.text import clean_phrases
 from zhenwu.knowledge.capabilities import CAPABILITIES
 from zhenwu.knowledge.models import Article
 from zhenwu.knowledge.search import search_text_for
 from zhenwu.orgs.models import Unit
-from zhenwu.orgs.scope import user_has_capability
+from zhenwu.orgs.scope import require_capability
 
 FIELDS = (
     "title",
@@ -30,8 +30,7 @@ FIELDS = (
 
 
 def _require_manage(actor: Any) -> None:
-    if actor is not None and not user_has_capability(actor, CAPABILITIES.MANAGE):
-        raise PermissionDeniedError("您没有“维护知识库”的权限。")
+    require_capability(actor, CAPABILITIES.MANAGE)
 
 
 def _snapshot(article: Article) -> dict[str, Any]:

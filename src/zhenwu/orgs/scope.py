@@ -191,6 +191,20 @@ def user_has_capability(user: Any, capability: str) -> bool:
     return capability in access_of(user).capabilities
 
 
+def require_capability(actor: Any, capability: str, what: str = "") -> None:
+    """The one permission check of the services. A missing actor is refused like anyone without the
+    capability; commands and timers act as ``core.actors.SYSTEM``, which passes explicitly."""
+    from zhenwu.core.actors import is_system
+    from zhenwu.core.errors import PermissionDeniedError
+
+    if is_system(actor):
+        return
+    if not user_has_capability(actor, capability):
+        from zhenwu.core.parts import capability_label
+
+        raise PermissionDeniedError(f"您没有“{what or capability_label(capability)}”的权限。")
+
+
 def admin_kinds_of(user: Any) -> set[str]:
     """Fresh from the database (for the 三员分立 check before a grant); pages use access_of(user)."""
     from zhenwu.orgs.models import Role

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from zhenwu.accounts.services import require_capability
 from zhenwu.audit.services import audit_record, snapshot
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.orgs.choices import ALLOWED_CHILD_KINDS, Capability, UnitKind, UnitType
 from zhenwu.orgs.models import Unit
+from zhenwu.orgs.scope import require_capability
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
+from zhenwu.core.actors import SYSTEM
+
 # (code, name, parent, time limit in working days, usual unit type, keywords)
 CATEGORIES: list[tuple[str, str, str, int, str, str]] = [
     ("municipal", "市政设施", "", 5, "urban_mgmt", "市政 设施"),
@@ -126,7 +128,7 @@ def _ensure_categories(admin: Any) -> int:
             continue
         parent = Category.objects.get(code=parent_code) if parent_code else None
         category_save(
-            actor=None,
+            actor=SYSTEM,
             code=code,
             name=name,
             parent=parent,

@@ -18,9 +18,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenwu.audit.services import audit_record
-from zhenwu.core.errors import DomainError, PermissionDeniedError
+from zhenwu.core.errors import DomainError
 from zhenwu.core.web import capability_required, form_error
-from zhenwu.orgs.scope import user_has_capability
+from zhenwu.orgs.scope import require_capability
 from zhenwu.workorders.capabilities import Cap
 from zhenwu.workorders.models import Open311App
 from zhenwu.workorders.open311 import forget_hot
@@ -33,8 +33,7 @@ def _new_key() -> str:
 
 
 def _check(actor: Any) -> None:
-    if actor is not None and not user_has_capability(actor, Cap.MANAGE):
-        raise PermissionDeniedError("您没有维护 Open311 应用的权限。")
+    require_capability(actor, Cap.MANAGE)
 
 
 @transaction.atomic

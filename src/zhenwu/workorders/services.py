@@ -29,8 +29,9 @@ from zhenwu.core.notify import notify
 from zhenwu.core.pii import is_mobile, normalize_phone
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.services import IMAGE_TYPES, attachment_create, document_number
+from zhenwu.dispatch.services import decision_record
 from zhenwu.orgs.models import Unit
-from zhenwu.orgs.scope import user_has_capability
+from zhenwu.orgs.scope import require_capability, user_has_capability
 from zhenwu.workorders.capabilities import Cap
 from zhenwu.workorders.choices import (
     CLOSED_STATES,
@@ -42,8 +43,9 @@ from zhenwu.workorders.choices import (
     Status,
     Urgency,
 )
+from zhenwu.workorders.dispatching import suggest
 from zhenwu.workorders.models import DESCRIPTION_MAX, Category, OrderEvent, WorkOrder
-from zhenwu.workorders.selectors import counts_changed
+from zhenwu.workorders.selectors import counts_changed, place_of
 
 MAX_PHOTOS = 6
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -112,8 +114,7 @@ def category_save(
     is_sample: bool = False,
 ) -> Category:
     """Create or update the category with this code."""
-    if actor is not None and not user_has_capability(actor, Cap.MANAGE):
-        raise PermissionDeniedError("您没有维护诉求分类的权限。")
+    require_capability(actor, Cap.MANAGE)
     code = code.strip()
     if not re.fullmatch(r"[a-z][a-z0-9_.-]{0,59}", code):
         raise DomainError("编码只能用小写字母、数字、点、下划线和短横线，且以字母开头。", field="code")
@@ -772,17 +773,9 @@ def workorder_transition(
 
 def _record_dispatch_decision(order: WorkOrder, actor: Any) -> list[str]:
     """Store what the dispatch suggestion offered next to the unit chosen, so accuracy can be measured."""
-    from zhenwu.dispatch.engine import suggest_units
-    from zhenwu.dispatch.services import decision_record
-    from zhenwu.workorders.selectors import place_of
-
     assert order.lead_unit is not None
     try:
-        suggestions = suggest_units(
-            text=order.description,
-            category_code=order.category.code if order.category else None,
-            place_unit=place_of(order),
-        )
+        suggestions = suggest(text=order.description, category=order.category, place_unit=place_of(order))
     except DomainError:
         return []
     decision_record(

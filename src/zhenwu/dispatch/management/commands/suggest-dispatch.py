@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenwu.core.errors import DomainError
+from zhenwu.core.parts import dispatch_category_names
 from zhenwu.dispatch.engine import suggest_units
 
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            suggestions = suggest_units(text=options["text"], category_code=options["category"])
+            code = options["category"]
+            suggestions = suggest_units(
+                text=options["text"], category_code=code, category_names=dispatch_category_names(code)
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         data = [s.as_dict(with_reasons=options["reasons"]) for s in suggestions]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from zhenwu.core.actors import SYSTEM
 from zhenwu.dispatch.services import classifier_train
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = "用已办结工单重新训练派单分类模型"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        model = classifier_train(actor=None)
+        model = classifier_train(actor=SYSTEM)
         if model is None:
             self.stdout.write("历史工单不足（至少 10 件、两类承办单位），继续仅按派单目录建议。")
             return

@@ -1,0 +1,16 @@
+"""What the dispatch engine is given from work orders (the core ``dispatch_source`` hook)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from zhenwu.workorders.models import Category
+from zhenwu.workorders.selectors import dispatch_training_samples
+
+
+def category_names(codes: Iterable[str]) -> dict[str, str]:
+    return dict(Category.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def training_samples() -> Iterator[tuple[str, int]]:
+    yield from dispatch_training_samples()
