@@ -60,6 +60,12 @@ fi
 fetch /healthz
 grep -q 'data-check="database" data-status="ok"' "$work/body" || { echo "   /healthz does not report the database"; fail=1; }
 
+# An oversized anonymous body is refused with 413 before it is read (issue 9, item 11).
+big="$(head -c 40000000 /dev/zero | curl -sS -o "$work/body" -w '%{http_code}' -H 'Content-Type: application/octet-stream' \
+  --data-binary @- "http://127.0.0.1:$port/public/h5/" 2>/dev/null || true)"
+echo "   ${big:-000} POST /public/h5/ with a 40 MB body (want 413)"
+[ "${big:0:3}" = 413 ] || fail=1
+
 secret="smoke-key-$RANDOM$RANDOM"
 curl -sS -o /dev/null -X POST "http://127.0.0.1:$port/open311/v2/requests.json?api_key=$secret" || true
 sleep 0.3

@@ -46,11 +46,20 @@ def test_a_reported_hostile_parameter_is_not_a_server_error(
 def test_a_bad_filter_is_a_chinese_message_and_the_list_still_renders(client: Any, cast: Any) -> None:
     login(client, cast.town_admin)
     response = client.get("/hotline/evaluation/?year=abc")
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "年份" in response.content.decode()
-    response = client.get("/assessment/findings/?unit=abc")
+    assert "筛选条件“年份”无效，已忽略：请输入 2000 至 2100 之间的整数。" in html
+    response = client.get("/assessment/findings/?unit=abc&rectification=%00")
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "请选择" in response.content.decode() or "单位" in response.content.decode()
+    assert "筛选条件“单位”无效" in html and "筛选条件“整改”无效" in html
+
+
+@pytest.mark.django_db
+def test_open311_answers_a_nul_in_the_path_in_its_own_format(client: Any, cast: Any) -> None:
+    response = client.get("/open311/v2/requests/NT-%00.json")
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.core.parts import capability_label
@@ -56,11 +56,10 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int) -> tuple[Page[A
     return page, f"{base}&" if base else ""
 
 
-def attachment_response(attachment: Any) -> HttpResponse:
+def attachment_response(attachment: Any) -> FileResponse:
     """Serve a stored attachment. Images (re-encoded on upload) are shown inline; every other file
     (PDF, Office documents) is a download, never rendered by the browser. Never cached, never
     sniffed, and sandboxed should a browser render it anyway."""
-    from django.http import FileResponse
     from django.utils.cache import add_never_cache_headers, patch_cache_control
 
     from zhenwu.core.services import IMAGE_TYPES
