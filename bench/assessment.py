@@ -55,7 +55,7 @@ def bench() -> None:
     from zhenwu.assessment.demo import build_scheme
     from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator
     from zhenwu.core.services import calendar_seed
-    from zhenwu.core.testing import _unit, make_user
+    from zhenwu.testing import _unit, make_user
     from zhenwu.orgs.bootstrap import ensure_builtin_roles
     from zhenwu.orgs.models import Unit
 

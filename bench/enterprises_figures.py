@@ -51,7 +51,7 @@ def best(fn: object, repeat: int = REPEAT) -> float:
 
 
 def bench() -> None:
-    from zhenwu.core.testing import _unit
+    from zhenwu.testing import _unit
     from zhenwu.enterprises.choices import HighTechStatus
     from zhenwu.enterprises.demo import profile_hightech, uscc_with_check
     from zhenwu.enterprises.models import Enterprise, HighTechRecord, TechSmeRecord

@@ -66,7 +66,7 @@ def bench() -> None:
     from zhenwu.audit.models import AuditEvent
     from zhenwu.audit.services import audit_record, audit_seal, audit_verify
     from zhenwu.core.services import document_number
-    from zhenwu.core.testing import make_user
+    from zhenwu.testing import make_user
     from zhenwu.orgs.models import Membership, Role, Unit
 
     vendor = connection.vendor

@@ -322,7 +322,7 @@ def write_plain_template(template: dict[str, Any]) -> None:
 
 
 def build(args: argparse.Namespace) -> dict[str, Any]:
-    from zhenwu.core.testing import make_user
+    from zhenwu.testing import make_user
     from zhenwu.orgs.models import Unit
     from zhenwu.workorders.models import Category, Open311App, WorkOrder
 

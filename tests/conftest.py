@@ -29,6 +29,6 @@ def _fresh_caches() -> Any:
 
 @pytest.fixture
 def cast(db: Any) -> Any:
-    from zhenwu.core.testing import make_cast
+    from zhenwu.testing import make_cast
 
     return make_cast()

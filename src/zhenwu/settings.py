@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhenwu.core.context_processors.shell",
+                "zhenwu.accounts.context_processors.shell",
             ],
             "builtins": ["zhenwu.core.templatetags.calendar_tags"],
         },

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 pytestmark = pytest.mark.django_db
 

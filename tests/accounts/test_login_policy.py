@@ -8,8 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhenwu.accounts.otp import current_token
 from zhenwu.accounts.services import membership_add
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import PASSWORD, login
 from zhenwu.orgs.models import Role
+from zhenwu.testing import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 

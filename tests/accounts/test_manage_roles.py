@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from zhenwu.audit.models import AuditEvent
-from zhenwu.core.testing import Cast, login
 from zhenwu.orgs.models import Role
+from zhenwu.testing import Cast, login
 
 pytestmark = pytest.mark.django_db
 

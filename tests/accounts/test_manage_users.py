@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from zhenwu.accounts import services
 from zhenwu.accounts.models import User
 from zhenwu.audit.models import AuditEvent
-from zhenwu.core.testing import Cast, ScopedViewTests, login, make_user
 from zhenwu.orgs.models import Membership, Role
+from zhenwu.testing import Cast, ScopedViewTests, login, make_user
 
 pytestmark = pytest.mark.django_db
 

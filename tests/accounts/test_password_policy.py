@@ -10,7 +10,7 @@ from django.utils import timezone
 from zhenwu.accounts.services import user_change_password, user_create
 from zhenwu.accounts.validators import ComplexityValidator, character_classes
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import PASSWORD, login
+from zhenwu.testing import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhenwu.accounts.validators import POLICY_TEXT
 from zhenwu.audit.models import AuditEvent
-from zhenwu.core.testing import PASSWORD, Cast, login
+from zhenwu.testing import PASSWORD, Cast, login
 
 pytestmark = pytest.mark.django_db
 

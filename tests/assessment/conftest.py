@@ -12,7 +12,7 @@ def staff(cast: Any) -> Any:
     """Assessment people on top of the cast: an inspector, a leader, and more villages and communities."""
     from types import SimpleNamespace
 
-    from zhenwu.core.testing import _unit, make_user
+    from zhenwu.testing import _unit, make_user
 
     dongtang = _unit("NT-DT", "东塘村", "village", cast.town)
     nanzhuang = _unit("NT-NZ", "南庄社区", "community", cast.town)

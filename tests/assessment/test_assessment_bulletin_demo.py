@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from datetime import date
 from typing import Any
 
@@ -102,17 +101,13 @@ def test_bulletin_needs_a_closed_month_and_a_leader_to_approve(cast: Any, staff:
 @pytest.mark.django_db
 def test_demo_has_a_year_of_sample_results_and_is_idempotent() -> None:
     from zhenwu.accounts.models import User
+    from zhenwu.accounts.town_demo import load_demo
     from zhenwu.assessment.demo import load_demo as load_assessment_demo
-    from zhenwu.core.demo import load_demo
 
-    started = time.perf_counter()
+    # How long the demo takes to load is measured by bench/, not asserted here (the machine's speed drifts).
     load_demo()
-    # The whole town demo, the assessment's year of data included, loads in a few seconds.
-    assert time.perf_counter() - started < 8
     admin = User.objects.get(username="sysadmin")
-    started = time.perf_counter()
     assert load_assessment_demo(admin) == {"assessment_findings": 0}  # already loaded: nothing to do
-    assert time.perf_counter() - started < 5
     months = AssessmentMonth.objects.filter(status="closed")
     assert months.count() == 12
     assert MonthlyResult.objects.filter(category="area").values("unit").distinct().count() == 6

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from zhenwu.assessment import services
 from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator, Objection
-from zhenwu.core.testing import ScopedViewTests, login
+from zhenwu.testing import ScopedViewTests, login
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -40,7 +40,7 @@ class TestFindingPages(ScopedViewTests):
 
     def make_object(self, cast: Any) -> Any:
         from zhenwu.assessment.demo import build_scheme
-        from zhenwu.core.testing import make_user
+        from zhenwu.testing import make_user
 
         inspector = make_user("insp", unit=cast.department, role="inspector")
         scheme = build_scheme(actor=cast.town_admin, year=2026)

@@ -17,7 +17,7 @@ from zhenwu.audit.models import AuditEvent
 from zhenwu.audit.selectors import audit_event_list
 from zhenwu.audit.services import audit_record, audit_seal
 from zhenwu.core.errors import PermissionDeniedError
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 LIST = reverse("audit:event_list")
 EXPORT = reverse("audit:event_export")

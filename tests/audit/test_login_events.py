@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from zhenwu.audit.models import AuditEvent
-from zhenwu.core.testing import PASSWORD
+from zhenwu.testing import PASSWORD
 
 LOGIN_URL = "/accounts/login/"
 WRONG = "Wrong#Secret-4711"

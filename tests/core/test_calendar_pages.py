@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhenwu.audit.models import AuditEvent
 from zhenwu.core.models import CalendarDay, CalendarYear
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 ADD_YEAR = reverse("core:calendar_year_add")
 SET_DAY = reverse("core:calendar_day_set")

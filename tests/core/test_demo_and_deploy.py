@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhenwu.accounts.models import User
+from zhenwu.accounts.town_demo import DEMO_ACCOUNTS, load_demo
 from zhenwu.audit.models import AuditEvent
-from zhenwu.core.demo import DEMO_ACCOUNTS, load_demo
 from zhenwu.orgs.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_check_deploy_refuses_development_defaults(settings):
 
 
 def test_check_deploy_lists_each_problem(settings):
-    from zhenwu.core.management.commands.check_deploy import zhenwu_deploy_problems
+    from zhenwu.accounts.management.commands.check_deploy import zhenwu_deploy_problems
 
     settings.ZHENWU_DEMO_ACCOUNTS = False
     settings.SECRET_KEY = "x" * 50

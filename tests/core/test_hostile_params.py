@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 REPORTED = [
     ("anon", "/public/hotline/?q=%00"),

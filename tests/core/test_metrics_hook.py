@@ -11,7 +11,7 @@ from django.urls import reverse
 from zhenwu.core import parts
 from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 
 def test_unknown_metric_key_is_a_domain_error():

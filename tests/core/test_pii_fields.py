@@ -7,7 +7,7 @@ from django.db import connection
 
 from zhenwu.accounts.models import User
 from zhenwu.core.crypto import blind_index
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 pytestmark = pytest.mark.django_db
 

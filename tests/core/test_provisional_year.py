@@ -17,13 +17,13 @@ from openpyxl import Workbook
 
 from zhenwu.core.actors import SYSTEM
 from zhenwu.core.selectors import get_work_calendar
-from zhenwu.core.testing import login
 from zhenwu.core.workcalendar import (
     UnknownCalendarYear,
     WorkCalendar,
     chinese_calendar_seed,
     provisional_holidays,
 )
+from zhenwu.testing import login
 
 SH = ZoneInfo("Asia/Shanghai")
 DEC_20 = datetime(2026, 12, 20, 9, 30, tzinfo=SH)  # a Sunday

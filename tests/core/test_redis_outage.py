@@ -18,7 +18,7 @@ from django.urls import reverse
 import zhenwu.settings as zhenwu_settings
 from zhenwu.core.actors import SYSTEM
 from zhenwu.core.models import Notification
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 from zhenwu.workorders.models import Open311App, WorkOrder
 
 KEY = "test-open311-key-aaaaaaaaaaaaaaaa"

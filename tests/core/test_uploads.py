@@ -18,7 +18,7 @@ from PIL import Image
 from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
 from zhenwu.core.services import DOCUMENT_TYPES, IMAGE_TYPES, attachment_create
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 pytestmark = pytest.mark.django_db
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"

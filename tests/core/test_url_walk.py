@@ -25,7 +25,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 HOSTILE = [
     "\x00",
@@ -225,7 +225,7 @@ def build(route: str, values: dict[str, dict[str, Any]], text_override: str | No
 
 @pytest.fixture
 def demo_town(db: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
-    from zhenwu.core.demo import load_demo
+    from zhenwu.accounts.town_demo import load_demo
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ZHENWU_DEMO_ACCOUNTS = True  # else the policy middleware signs demo accounts out

@@ -11,12 +11,12 @@ from django.core.management import CommandError, call_command
 
 from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import Cast, _unit
 from zhenwu.dispatch import services
 from zhenwu.dispatch.demo import load_catalogue
 from zhenwu.dispatch.engine import suggest_units
 from zhenwu.dispatch.models import ClassifierModel
 from zhenwu.orgs.choices import UnitType
+from zhenwu.testing import Cast, _unit
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from zhenwu.audit.models import AuditEvent
 from zhenwu.core.actors import SYSTEM
-from zhenwu.core.testing import Cast, _unit, login
 from zhenwu.dispatch.demo import load_catalogue
 from zhenwu.dispatch.models import CatalogueEntry
+from zhenwu.testing import Cast, _unit, login
 
 pytestmark = pytest.mark.django_db
 

@@ -48,7 +48,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def demo_site(live_server: Any, settings: Any) -> Any:
     """The live server with the 牛塘镇 demo loaded and demo accounts allowed (plain http: no Secure cookies)."""
-    from zhenwu.core.demo import load_demo
+    from zhenwu.accounts.town_demo import load_demo
 
     settings.ZHENWU_DEMO_ACCOUNTS = True
     settings.SESSION_COOKIE_SECURE = False

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from zhenwu.core.demo import DEMO_PASSWORD
+from zhenwu.accounts.town_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from zhenwu.core.demo import DEMO_PASSWORD
+from zhenwu.accounts.town_demo import DEMO_PASSWORD
 from zhenwu.enterprises.demo import uscc_with_check
 from zhenwu.enterprises.imports import COLUMNS
 

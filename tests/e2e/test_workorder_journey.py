@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from zhenwu.core.demo import DEMO_PASSWORD
+from zhenwu.accounts.town_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,7 @@ from zhenwu.enterprises.models import Enterprise, HighTechRecord
 
 @pytest.mark.django_db
 def test_the_demo_reproduces_the_2022_source_figures() -> None:
-    from zhenwu.core.demo import load_demo
+    from zhenwu.accounts.town_demo import load_demo
 
     started = time.perf_counter()
     load_demo()

@@ -13,10 +13,10 @@ from openpyxl import Workbook, load_workbook
 from tests.enterprises.conftest import valid_uscc
 from tests.enterprises.test_enterprises_precheck import HIGHTECH
 
-from zhenwu.core.testing import Cast, ScopedViewTests, login
 from zhenwu.enterprises import services
 from zhenwu.enterprises.choices import HighTechAction, HighTechStatus
 from zhenwu.enterprises.models import Enterprise, HighTechRecord
+from zhenwu.testing import Cast, ScopedViewTests, login
 
 pytestmark = pytest.mark.django_db
 

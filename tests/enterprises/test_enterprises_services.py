@@ -94,7 +94,7 @@ def test_a_village_cadre_may_not_register(cast: Any) -> None:
 
 
 def test_an_enterprise_outside_the_scope_is_not_found(cast: Any, make_enterprise: Any) -> None:
-    from zhenwu.core.testing import make_user
+    from zhenwu.testing import make_user
 
     e = make_enterprise(unit=cast.lujiaxiang)
     staff = make_user("yh_staff", unit=cast.yahe, role="dept_staff")

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from zhenwu.core.testing import login
 from zhenwu.hotline import services
 from zhenwu.hotline.choices import CommitmentStatus, Outcome
+from zhenwu.testing import login
 
 PNG = (  # a real 1x1 image: uploads are decoded and re-encoded
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"

@@ -6,11 +6,11 @@ import pytest
 
 from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import login
 from zhenwu.hotline import services
 from zhenwu.hotline.choices import Outcome
 from zhenwu.hotline.models import ListenerIssue
 from zhenwu.hotline.selectors import unit_evaluation
+from zhenwu.testing import login
 
 
 def test_the_console_is_for_operators(hl, client):

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import login
 from zhenwu.hotline import services
 from zhenwu.hotline.choices import ArticleStatus
 from zhenwu.hotline.demo import SOURCE_TITLE, parse_source
 from zhenwu.hotline.models import Article, Episode, ListenerIssue
+from zhenwu.testing import login
 
 
 def _answered_episode(hl):
@@ -68,7 +68,7 @@ def test_the_source_text_is_parsed_without_inventing_the_fourth_question():
 
 @pytest.mark.django_db
 def test_the_demo_publishes_the_source_episode_idempotently(client, settings):
-    from zhenwu.core.demo import load_demo
+    from zhenwu.accounts.town_demo import load_demo
 
     load_demo()
     load_demo()

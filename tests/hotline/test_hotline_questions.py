@@ -7,9 +7,9 @@ from django.db import connection
 from openpyxl import Workbook
 
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import login
 from zhenwu.hotline import services
 from zhenwu.hotline.models import ListenerIssue
+from zhenwu.testing import login
 
 HEADER = "来源,姓名,电话,问题内容,主题\n"
 

@@ -135,7 +135,7 @@ def test_the_beat_task_runs_queue_and_dispatch(hl):
 
 
 def test_schedule_page_shows_the_conflict_message(hl, client):
-    from zhenwu.core.testing import login
+    from zhenwu.testing import login
 
     hl.slot(date(2026, 12, 10))
     c = login(client, hl.cast.town_admin)
@@ -158,7 +158,7 @@ def test_schedule_page_shows_the_conflict_message(hl, client):
 
 
 def test_the_reminder_window_is_configurable(hl, client):
-    from zhenwu.core.testing import login
+    from zhenwu.testing import login
 
     hl.slot(date(2026, 12, 10))  # 9 working days away
     c = login(client, hl.cast.town_admin)
@@ -171,7 +171,7 @@ def test_the_reminder_window_is_configurable(hl, client):
 
 
 def test_a_leader_approves_a_leave_on_the_slot_page(hl, client):
-    from zhenwu.core.testing import login
+    from zhenwu.testing import login
 
     slot = hl.slot(date(2026, 12, 10))
     page = login(client, hl.cast.yahe_cadre)

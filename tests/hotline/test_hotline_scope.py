@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from zhenwu.core.testing import ScopedViewTests, login
 from zhenwu.hotline import services
+from zhenwu.testing import ScopedViewTests, login
 
 
 class TestCommitmentPages(ScopedViewTests):

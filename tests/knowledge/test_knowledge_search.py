@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from zhenwu.audit.models import AuditEvent
 from zhenwu.core.errors import DomainError
-from zhenwu.core.testing import Cast, login
 from zhenwu.knowledge import services
 from zhenwu.knowledge.demo import load_demo
 from zhenwu.knowledge.models import Article
 from zhenwu.knowledge.selectors import article_search
+from zhenwu.testing import Cast, login
 
 pytestmark = pytest.mark.django_db
 

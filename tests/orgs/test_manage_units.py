@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhenwu.audit.models import AuditEvent
-from zhenwu.core.testing import Cast, ScopedViewTests, login
 from zhenwu.orgs import services
 from zhenwu.orgs.models import Role, Unit
+from zhenwu.testing import Cast, ScopedViewTests, login
 
 pytestmark = pytest.mark.django_db
 

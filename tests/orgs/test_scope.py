@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from zhenwu.accounts.models import User
-from zhenwu.core.testing import make_user
 from zhenwu.orgs.models import Membership, Role, Unit
 from zhenwu.orgs.scope import get_scoped_object
+from zhenwu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_moving_a_unit_moves_its_subtree_in_the_scope(cast):
     assert "NT-YH-G01" not in codes(Unit.objects.visible_to(cast.yahe_cadre))
 
 
-from zhenwu.core.testing import ScopedViewTests  # noqa: E402
+from zhenwu.testing import ScopedViewTests  # noqa: E402
 
 
 class TestUnitDetailPage(ScopedViewTests):

@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhenwu.accounts import services as account_services
 from zhenwu.audit.models import AuditEvent
 from zhenwu.core.errors import DomainError, PermissionDeniedError
-from zhenwu.core.testing import Cast, login
 from zhenwu.orgs.models import Membership, Role
+from zhenwu.testing import Cast, login
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from zhenwu.core.testing import PASSWORD, Cast, login
+from zhenwu.testing import PASSWORD, Cast, login
 
 pytestmark = pytest.mark.django_db
 

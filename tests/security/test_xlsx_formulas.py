@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhenwu.core.exports import Column, build_xlsx, neutralise
-from zhenwu.core.testing import Cast, login
+from zhenwu.testing import Cast, login
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import URLResolver, include, path
 
 from zhenwu import urls as root_urls
 from zhenwu.audit.models import AuditEvent
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 from zhenwu.workorders import open311_urls
 from zhenwu.workorders import urls as workorder_urls
 from zhenwu.workorders.models import Open311App

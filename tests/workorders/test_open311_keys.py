@@ -107,7 +107,7 @@ def test_a_database_outage_is_an_open311_error_not_an_html_500(client: Client, c
 
 def test_staff_set_an_applications_limit_on_the_apps_page(cast: Any, app: Any) -> None:
     from zhenwu.audit.models import AuditEvent
-    from zhenwu.core.testing import login
+    from zhenwu.testing import login
 
     c = login(Client(), cast.town_admin)
     page = f"/workorders/open311/apps/{app.pk}/limit/"

@@ -132,7 +132,7 @@ def test_rating_with_a_wrong_code_changes_nothing(client: Any, cast: Any, cats: 
 def test_photos_are_served_to_staff_in_scope_and_publicly_only_for_public_orders(
     client: Any, cast: Any, cats: dict[str, Any], media: Any
 ) -> None:
-    from zhenwu.core.testing import login
+    from zhenwu.testing import login
 
     photo = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
     number, _ = submit(client, form(cats, photos=[photo]))

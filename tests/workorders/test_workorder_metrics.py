@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 from zhenwu.workorders.choices import Action, Channel
 from zhenwu.workorders.selectors import unit_metrics
 from zhenwu.workorders.services import workorder_create, workorder_transition

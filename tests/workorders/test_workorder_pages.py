@@ -8,7 +8,7 @@ from typing import Any
 import openpyxl
 from django.urls import reverse
 
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 from zhenwu.workorders.choices import Action, Channel, Status
 from zhenwu.workorders.models import WorkOrder
 from zhenwu.workorders.services import workorder_create, workorder_transition

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import PermissionDeniedError
-from zhenwu.core.testing import ScopedViewTests, login
 from zhenwu.orgs.models import Unit
+from zhenwu.testing import ScopedViewTests, login
 from zhenwu.workorders.choices import Action
 from zhenwu.workorders.models import OrderEvent, WorkOrder
 from zhenwu.workorders.services import category_save, workorder_create, workorder_transition

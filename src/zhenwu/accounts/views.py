@@ -55,7 +55,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.ZHENWU_DEMO_ACCOUNTS:
-            from zhenwu.core.demo import DEMO_ACCOUNTS
+            from zhenwu.accounts.town_demo import DEMO_ACCOUNTS
 
             context["demo_accounts"] = DEMO_ACCOUNTS
         return context

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from zhenwu.audit.context import RequestContext, current_request
+from zhenwu.core.context import RequestContext, current_request
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from zhenwu.audit.models import AuditChainHead, AuditEvent, AuditResult
 from zhenwu.core.errors import NotFoundError, PermissionDeniedError
-from zhenwu.orgs.choices import Capability
-from zhenwu.orgs.scope import user_has_capability
+from zhenwu.core.parts import has_capability
 
 # Chinese names of the actions written so far; unknown actions fall back to their prefix's name.
 ACTION_LABELS: dict[str, str] = {
@@ -66,6 +65,9 @@ PREFIX_LABELS: dict[str, str] = {
 FILTER_KEYS = ("q", "action", "result", "date_from", "date_to", "actor")
 
 
+VIEW_AUDIT = "audit.view"  # orgs.choices.Capability.VIEW_AUDIT
+
+
 def action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
@@ -74,7 +76,7 @@ def action_label(action: str) -> str:
 
 
 def _require_audit_viewer(user: Any) -> None:
-    if not user_has_capability(user, Capability.VIEW_AUDIT):
+    if not has_capability(user, VIEW_AUDIT):
         raise PermissionDeniedError("您没有查看审计日志的权限。审计日志仅向审计管理员开放。")
 
 

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from zhenwu.audit.context import current_request
 from zhenwu.audit.models import AuditChainHead, AuditEvent, AuditResult
 from zhenwu.core import crypto
+from zhenwu.core.context import current_request
 from zhenwu.core.pii import mask_value
 
 HEAD_ID = 1

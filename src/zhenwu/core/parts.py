@@ -41,10 +41,33 @@ def part_modules(hook: str) -> Iterator[ModuleType]:
                 raise
 
 
-def capability_choices() -> list[tuple[str, str]]:
-    from zhenwu.orgs.choices import Capability
+# --- foundation providers ---------------------------------------------------------------------
+# core sits below audit and orgs but asks them three things: record an audit event, does this
+# person hold a capability, what are the capabilities called. The answers come from these
+# providers, loaded here by name: the one place core reaches up (import-linter keeps the rest down).
 
-    choices = list(Capability.choices)
+AUDIT_PROVIDER = "zhenwu.audit.services"
+SCOPE_PROVIDER = "zhenwu.orgs.scope"
+CAPABILITY_PROVIDER = "zhenwu.orgs.choices"
+
+
+def record_audit(**kwargs: Any) -> Any:
+    """``audit.services.audit_record`` for core's own writes (calendar, attachments, timers)."""
+    return importlib.import_module(AUDIT_PROVIDER).audit_record(**kwargs)
+
+
+def has_capability(actor: Any, capability: str) -> bool:
+    """``orgs.scope.user_has_capability``; the explicit SYSTEM actor holds every capability."""
+    from zhenwu.core.actors import is_system
+
+    if is_system(actor):
+        return True
+    return bool(importlib.import_module(SCOPE_PROVIDER).user_has_capability(actor, capability))
+
+
+def capability_choices() -> list[tuple[str, str]]:
+    base = importlib.import_module(CAPABILITY_PROVIDER).Capability
+    choices = list(base.choices)
     for module in part_modules("capabilities"):
         choices.extend(module.CAPABILITIES.choices)
     return choices

@@ -27,7 +27,7 @@ UPSERT = (
 
 
 def client_ip(request: HttpRequest) -> str:
-    from zhenwu.audit.context import current_request
+    from zhenwu.core.context import current_request
 
     ctx = current_request.get()
     return ctx.ip or request.META.get("REMOTE_ADDR", "") or "unknown"

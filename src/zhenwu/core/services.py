@@ -13,14 +13,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from zhenwu.audit.services import audit_record
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.core.models import Attachment, CalendarDay, CalendarYear, NumberSequence
+from zhenwu.core.parts import has_capability
+from zhenwu.core.parts import record_audit as audit_record
 from zhenwu.core.selectors import build_work_calendar
-from zhenwu.orgs.choices import Capability
-from zhenwu.orgs.scope import user_has_capability
 
 CALENDAR_VERSION_KEY = "zhenwu:calendar:version"
+MANAGE_CALENDAR = "core.manage_calendar"  # orgs.choices.Capability.MANAGE_CALENDAR
 
 
 def calendar_changed() -> None:
@@ -65,7 +65,7 @@ def _require_calendar_admin(actor: Any) -> None:
 
     if is_system(actor):
         return  # `zhenwu calendar ...` on the server and the daily beat task
-    if not user_has_capability(actor, Capability.MANAGE_CALENDAR):
+    if not has_capability(actor, MANAGE_CALENDAR):
         raise PermissionDeniedError("您没有维护节假日日历的权限。")
 
 

@@ -22,8 +22,8 @@ def check_next_calendar_year() -> int:
     """Daily: from 1 October, record that next year's official holidays are still missing."""
     import logging
 
-    from zhenwu.audit.services import audit_record
     from zhenwu.core.actors import SYSTEM
+    from zhenwu.core.parts import record_audit as audit_record
     from zhenwu.core.selectors import next_year_missing
 
     missing = next_year_missing()

@@ -21,11 +21,11 @@ from zhenwu.core import services
 from zhenwu.core.errors import DomainError
 from zhenwu.core.forms import CalendarDayForm, CalendarImportForm, CalendarYearForm
 from zhenwu.core.models import CalendarDay, CalendarYear
+from zhenwu.core.parts import has_capability
 from zhenwu.core.selectors import calendar_years, get_work_calendar
+from zhenwu.core.services import MANAGE_CALENDAR
 from zhenwu.core.web import form_error
 from zhenwu.core.workcalendar import provisional_holidays
-from zhenwu.orgs.choices import Capability
-from zhenwu.orgs.scope import user_has_capability
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
@@ -139,7 +139,7 @@ def _calendar_page(
     today = timezone.localdate()
     known_years = list(CalendarYear.objects.order_by("year"))
     this_year = next((y for y in known_years if y.year == year), None)
-    can_manage = user_has_capability(request.user, Capability.MANAGE_CALENDAR)
+    can_manage = has_capability(request.user, MANAGE_CALENDAR)
     context: dict[str, Any] = {
         "year": year,
         "prev_year": year - 1,
@@ -186,7 +186,7 @@ def calendar(request: HttpRequest, year: int | None = None) -> HttpResponse:
 
 
 def _require_manager(request: HttpRequest) -> None:
-    if not user_has_capability(request.user, Capability.MANAGE_CALENDAR):
+    if not has_capability(request.user, MANAGE_CALENDAR):
         raise PermissionDenied("您没有维护节假日日历的权限。如需调整，请联系系统管理员。")
 
 

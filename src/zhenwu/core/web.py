@@ -13,8 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 
 from zhenwu.core.errors import DomainError, PermissionDeniedError
-from zhenwu.core.parts import capability_label
-from zhenwu.orgs.scope import user_has_capability
+from zhenwu.core.parts import capability_label, has_capability
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -25,7 +24,7 @@ def capability_required(*capabilities: str) -> Callable[[ViewFunc], ViewFunc]:
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if capabilities and not any(user_has_capability(request.user, c) for c in capabilities):
+            if capabilities and not any(has_capability(request.user, c) for c in capabilities):
                 raise PermissionDenied(
                     f"您没有“{capability_label(capabilities[0])}”的权限，如需办理请联系系统管理员。"
                 )

@@ -20,6 +20,7 @@ from zhenwu.hotline.models import (
     OnAirSlot,
 )
 from zhenwu.orgs.models import Unit
+from zhenwu.workorders.selectors import unit_metrics
 
 
 def plan_list(*, user: Any) -> QuerySet[AnnualPlan]:
@@ -162,14 +163,8 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 
 
 def _workorder_metrics(units: list[Unit], year: int) -> dict[int, dict[str, Any]]:
-    try:
-        from zhenwu.workorders.selectors import unit_metrics
-    except ImportError:  # the work-order part is not installed yet
-        return {}
-    try:
-        return unit_metrics(units=units, start=date(year, 1, 1), end=date(year, 12, 31))
-    except Exception:  # noqa: BLE001 - evaluation must not fail because a metric source does
-        return {}
+    """The units' work-order rates for the year (hotline sits above work orders: a plain read)."""
+    return unit_metrics(units=units, start=date(year, 1, 1), end=date(year, 12, 31))
 
 
 def evaluation_rule(year: int) -> EvaluationRule:

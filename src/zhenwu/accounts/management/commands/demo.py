@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zhenwu.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_descriptions, load_demo
+from zhenwu.accounts.town_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_descriptions, load_demo
 
 
 class Command(BaseCommand):

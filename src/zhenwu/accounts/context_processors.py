@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from zhenwu.core.navigation import navigation_for
+from zhenwu.accounts.navigation import navigation_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
