@@ -14,7 +14,7 @@ from zhenwu.core.errors import DomainError
 from zhenwu.core.exports import Column
 from zhenwu.govservices import catalogue
 from zhenwu.govservices.catalogue import CHOICE_ELEMENTS
-from zhenwu.govservices.choices import MaterialSource, Necessity
+from zhenwu.govservices.choices import MaterialForm, MaterialSource, Necessity
 from zhenwu.govservices.models import ServiceItem
 
 MAX_ROWS = 2000
@@ -59,11 +59,19 @@ LAYOUT: list[tuple[str, str]] = [
 TITLE_OF = {key: title for title, key in LAYOUT}
 
 
+FORM = {str(label): str(value) for value, label in MaterialForm.choices}
+
+
 def _material_text(materials: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{m['key']}|{m['name']}|{Necessity(m['necessity']).label}|{MaterialSource(m['source']).label}|{m.get('copies', 1)}"
-        for m in materials
-    )
+    """One material a line: 标识|名称|必要性|来源|份数|形式|受理标准|空白表格、样表."""
+    lines = []
+    for m in materials:
+        flags = "、".join(f for f, on in (("空白表格", m.get("blank_form")), ("样表", m.get("sample_form"))) if on)
+        lines.append(
+            f"{m['key']}|{m['name']}|{Necessity(m['necessity']).label}|{MaterialSource(m['source']).label}"
+            f"|{m.get('copies', 1)}|{MaterialForm(m.get('form', 'electronic')).label}|{m.get('standard', '')}|{flags}"
+        )
+    return "\n".join(lines)
 
 
 def _cell(item: ServiceItem, key: str) -> Any:
@@ -84,7 +92,7 @@ def _cell(item: ServiceItem, key: str) -> Any:
     if key == "materials":
         return _material_text(v.materials)
     if key == "fields":
-        return "\n".join(f"{f['key']}|{f['label']}" for f in v.fields)
+        return "\n".join(f"{f['key']}|{f['label']}|{f['kind']}" for f in v.fields)
     return getattr(v, key)
 
 
@@ -129,12 +137,15 @@ def _parse_row(values: dict[str, Any]) -> dict[str, Any]:
             for n, line in enumerate(text.splitlines(), start=1):
                 parts = [p.strip() for p in line.split("|")]
                 if len(parts) < 4:
-                    raise DomainError(f"第{n}项材料应为“标识|名称|必要性|来源|份数”。", field=key)
+                    raise DomainError(f"第{n}项材料应为“标识|名称|必要性|来源|份数|形式|受理标准”。", field=key)
                 if parts[2] not in NECESSITY or parts[3] not in SOURCE:
                     raise DomainError(f"第{n}项材料的必要性或来源不在可选范围内。", field=key)
-                copies = parts[4] if len(parts) > 4 else "1"
+                parts += [""] * (8 - len(parts))
+                copies = parts[4] or "1"
                 if not copies.isdigit():
                     raise DomainError(f"第{n}项材料的份数应为整数。", field=key)
+                if parts[5] and parts[5] not in FORM:
+                    raise DomainError(f"第{n}项材料的形式应为：{'、'.join(FORM)}。", field=key)
                 materials.append(
                     {
                         "key": parts[0],
@@ -142,12 +153,16 @@ def _parse_row(values: dict[str, Any]) -> dict[str, Any]:
                         "necessity": NECESSITY[parts[2]],
                         "source": SOURCE[parts[3]],
                         "copies": int(copies),
+                        "form": FORM.get(parts[5], "electronic"),
+                        "standard": parts[6],
+                        "blank_form": "空白表格" in parts[7],
+                        "sample_form": "样表" in parts[7],
                     }
                 )
             data[key] = materials
         elif key == "fields":
             data[key] = [
-                dict(zip(("key", "label"), (line.split("|") + [""])[:2], strict=True))
+                dict(zip(("key", "label", "kind"), (line.split("|") + ["", "text"])[:3], strict=True))
                 for line in text.splitlines()
                 if line.strip()
             ]
@@ -166,9 +181,10 @@ def import_catalogue(*, actor: Any, upload: UploadedFile) -> int:
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
-    # The exporter writes a title row first; find the header row by its first cell.
-    while header is not None and (header[0] or "") != "基本编码":
+    header_row = 1
+    while header is not None and (header[0] or "") != "基本编码":  # tolerate note rows above the header
         header = next(rows, None)
+        header_row += 1
     if header is None:
         raise DomainError("表格中没有找到表头“基本编码”，请使用本系统导出的模板。", field="file")
     titles = [str(h or "").strip() for h in header]
@@ -177,9 +193,8 @@ def import_catalogue(*, actor: Any, upload: UploadedFile) -> int:
         raise DomainError(f"表头缺少列：{'、'.join(missing)}。", field="file")
     errors: list[str] = []
     parsed: list[tuple[int, dict[str, Any]]] = []
-    row_number = 1 + 1
-    for row_number, row in enumerate(rows, start=3):
-        if row_number > MAX_ROWS + 3:
+    for row_number, row in enumerate(rows, start=header_row + 1):
+        if row_number > MAX_ROWS + header_row:
             errors.append(f"超过 {MAX_ROWS} 行，请分批导入。")
             break
         values = dict(zip(titles, row, strict=False))
