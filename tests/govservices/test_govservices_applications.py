@@ -65,7 +65,9 @@ def test_another_stations_application_is_a_404(gov: Any, client: Any) -> None:
     app = gov.app(["hygiene"])
     response = login(client, gov.ljx_worker).get(f"/govservices/applications/{app.pk}/")
     assert response.status_code == 404
-    response = login(client, gov.ljx_worker).post(f"/govservices/applications/{app.pk}/transition/", {"action": "accept"})
+    response = login(client, gov.ljx_worker).post(
+        f"/govservices/applications/{app.pk}/transition/", {"action": "accept"}
+    )
     assert response.status_code == 404
     app.refresh_from_db()
     assert app.status == Status.RECEIVED
@@ -266,7 +268,15 @@ def test_the_applicant_is_notified_at_each_step(gov: Any) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["status=%00", "status='or'1'='1", "page=1e309", "page=abc", "channel=<script>", "q=" + "长" * 10000, "q=%00abc"],
+    [
+        "status=%00",
+        "status='or'1'='1",
+        "page=1e309",
+        "page=abc",
+        "channel=<script>",
+        "q=" + "长" * 10000,
+        "q=%00abc",
+    ],
 )
 def test_hostile_list_parameters_never_500(gov: Any, client: Any, query: str) -> None:
     gov.app(["sign"])

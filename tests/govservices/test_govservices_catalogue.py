@@ -60,7 +60,9 @@ def test_a_change_makes_a_new_version_and_applications_keep_theirs(gov: Any) -> 
     app = gov.app(["register"])
     elements = catalogue._version_dict(item.current)
     elements["promised_limit"] = 2
-    version = catalogue.item_revise(actor=gov.cast.town_admin, item=item, elements=elements, note="承诺时限调整")
+    version = catalogue.item_revise(
+        actor=gov.cast.town_admin, item=item, elements=elements, note="承诺时限调整"
+    )
     item.refresh_from_db()
     app.refresh_from_db()
     assert version.number == 2
@@ -73,7 +75,9 @@ def test_a_change_makes_a_new_version_and_applications_keep_theirs(gov: Any) -> 
 def test_an_unchanged_revision_is_refused(gov: Any) -> None:
     item = gov.items["register"]
     with pytest.raises(DomainError, match="没有变化"):
-        catalogue.item_revise(actor=gov.cast.town_admin, item=item, elements=catalogue._version_dict(item.current))
+        catalogue.item_revise(
+            actor=gov.cast.town_admin, item=item, elements=catalogue._version_dict(item.current)
+        )
 
 
 def test_a_visit_needs_a_reason(gov: Any) -> None:
@@ -127,7 +131,12 @@ def _edit(data: bytes, edits: dict[tuple[int, str], Any]) -> bytes:
 def test_an_import_with_bad_rows_names_row_and_column_and_writes_nothing(gov: Any) -> None:
     data = _edit(
         _exported(),
-        {(1, "承诺办结时限"): "7", (2, "实施编码"): "XK-WRONG", (3, "办件类型"): "慢办件", (4, "法定办结时限"): "abc"},
+        {
+            (1, "承诺办结时限"): "7",
+            (2, "实施编码"): "XK-WRONG",
+            (3, "办件类型"): "慢办件",
+            (4, "法定办结时限"): "abc",
+        },
     )
     versions = ItemVersion.objects.count()
     with pytest.raises(ImportFailed) as exc:

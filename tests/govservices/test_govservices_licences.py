@@ -63,8 +63,12 @@ def test_the_page_says_valid(client: Client, licence: Licence) -> None:
     assert "丫河服装店" in body
 
 
-def test_an_altered_canonical_text_fails_verification_on_the_public_page(client: Client, licence: Licence) -> None:
-    Licence.objects.filter(pk=licence.pk).update(canonical=licence.canonical.replace("丫河服装店", "丫河服装厂"))
+def test_an_altered_canonical_text_fails_verification_on_the_public_page(
+    client: Client, licence: Licence
+) -> None:
+    Licence.objects.filter(pk=licence.pk).update(
+        canonical=licence.canonical.replace("丫河服装店", "丫河服装厂")
+    )
     body = client.get(f"/public/licences/{licence.code}/").content.decode()
     assert "校验失败" in body
     assert ">有效<" not in body
@@ -98,7 +102,9 @@ def test_revocation_needs_a_reason_and_a_leader(gov: Any, licence: Licence, clie
         licences.licence_revoke(actor=gov.cast.leader, licence=licence, reason="  ")
     with pytest.raises(PermissionDeniedError):
         licences.licence_revoke(actor=gov.cast.town_admin, licence=licence, reason="x")
-    response = login(client, gov.cast.town_admin).post(f"/govservices/licences/{licence.pk}/revoke/", {"reason": "x"})
+    response = login(client, gov.cast.town_admin).post(
+        f"/govservices/licences/{licence.pk}/revoke/", {"reason": "x"}
+    )
     assert response.status_code == 403
     licence.refresh_from_db()
     assert licence.status == "valid"

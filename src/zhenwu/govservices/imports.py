@@ -66,7 +66,9 @@ def _material_text(materials: list[dict[str, Any]]) -> str:
     """One material a line: 标识|名称|必要性|来源|份数|形式|受理标准|空白表格、样表."""
     lines = []
     for m in materials:
-        flags = "、".join(f for f, on in (("空白表格", m.get("blank_form")), ("样表", m.get("sample_form"))) if on)
+        flags = "、".join(
+            f for f, on in (("空白表格", m.get("blank_form")), ("样表", m.get("sample_form"))) if on
+        )
         lines.append(
             f"{m['key']}|{m['name']}|{Necessity(m['necessity']).label}|{MaterialSource(m['source']).label}"
             f"|{m.get('copies', 1)}|{MaterialForm(m.get('form', 'electronic')).label}|{m.get('standard', '')}|{flags}"
@@ -137,7 +139,9 @@ def _parse_row(values: dict[str, Any]) -> dict[str, Any]:
             for n, line in enumerate(text.splitlines(), start=1):
                 parts = [p.strip() for p in line.split("|")]
                 if len(parts) < 4:
-                    raise DomainError(f"第{n}项材料应为“标识|名称|必要性|来源|份数|形式|受理标准”。", field=key)
+                    raise DomainError(
+                        f"第{n}项材料应为“标识|名称|必要性|来源|份数|形式|受理标准”。", field=key
+                    )
                 if parts[2] not in NECESSITY or parts[3] not in SOURCE:
                     raise DomainError(f"第{n}项材料的必要性或来源不在可选范围内。", field=key)
                 parts += [""] * (8 - len(parts))

@@ -348,7 +348,7 @@ def take_ticket(request: HttpRequest) -> HttpResponse:
 def hall_display(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     called = (
-        Ticket.objects.filter(day=today, status=TicketStatus.CALLED)
+        Ticket.objects.filter(day=today, called_at__isnull=False)
         .select_related("window")
         .order_by("-called_at")[:8]
     )
