@@ -11,7 +11,7 @@ from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.testing import Cast, ScopedViewTests, login
 from zhenwu.govservices import services
 from zhenwu.govservices.choices import Status
-from zhenwu.govservices.models import Application, Bundle, Submission, SubmittedMaterial
+from zhenwu.govservices.models import Bundle, Submission, SubmittedMaterial
 
 from .conftest import NOW, SH, SHOP_FORM, pdf
 

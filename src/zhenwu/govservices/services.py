@@ -427,7 +427,7 @@ ACTOR_CAPABILITY = {Actor.INTAKE: CAP.INTAKE, Actor.REVIEWER: CAP.REVIEW}
 
 
 def actor_kinds(user: Any, app: Application) -> set[str]:
-    kinds = {k for k, cap in ACTOR_CAPABILITY.items() if user_has_capability(user, cap)}
+    kinds: set[str] = {str(k) for k, cap in ACTOR_CAPABILITY.items() if user_has_capability(user, cap)}
     if user is not None and app.submission.applicant_user_id == getattr(user, "pk", None):
         kinds.add(Actor.APPLICANT)
     if user_has_capability(user, CAP.INTAKE):
