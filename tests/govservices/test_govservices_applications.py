@@ -294,3 +294,20 @@ def test_hostile_public_parameters_never_500(gov: Any, client: Any) -> None:
         "/public/licences/?code=" + "x" * 10000,
     ]:
         assert client.get(url).status_code in {200, 302, 404}, url
+
+
+def test_the_detail_shows_form_labels_not_codes_and_serves_materials_as_attachments(
+    gov: Any, client: Any
+) -> None:
+    sub = gov.submit(
+        ["sign"], actor=None, channel="online", files={"id_card": pdf(), "lease": pdf(), "sign_design": pdf()}
+    )
+    app = sub.applications.get()
+    page = login(client, gov.cast.town_admin).get(f"/govservices/applications/{app.pk}/").content.decode()
+    assert "经营场所地址" in page
+    assert "entity_name" not in page
+    material = SubmittedMaterial.objects.filter(submission=sub).first()
+    response = client.get(f"/govservices/materials/{material.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert login(client, gov.ljx_worker).get(f"/govservices/materials/{material.pk}/").status_code == 404

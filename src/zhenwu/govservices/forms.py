@@ -10,7 +10,7 @@ from zhenwu.core.forms import MultipleFileField, control
 from zhenwu.govservices.choices import Channel, Score, ServiceMode, Status
 from zhenwu.govservices.services import SLOTS, MergedMaterial
 
-DOC_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
+DOC_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
 
 
 def _clean_text(value: str) -> str:

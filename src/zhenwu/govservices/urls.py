@@ -10,6 +10,7 @@ urlpatterns = [
     path("govservices/", v.application_list, name="list"),
     path("govservices/applications/<int:pk>/", v.application_detail, name="detail"),
     path("govservices/applications/<int:pk>/transition/", v.application_transition, name="transition"),
+    path("govservices/materials/<int:pk>/", v.material_download, name="material"),
     path("govservices/intake/", v.intake, name="intake"),
     path("govservices/catalogue/", v.catalogue_list, name="catalogue"),
     path("govservices/catalogue/export/", v.catalogue_export, name="catalogue_export"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,16 @@ from zhenwu.govservices.forms import (
     TransitionForm,
     apply_form_class,
 )
-from zhenwu.govservices.models import Application, Bundle, Licence, Rectification, ServiceItem, Window
+from zhenwu.govservices.models import (
+    Application,
+    Bundle,
+    Licence,
+    Rectification,
+    ServiceItem,
+    Submission,
+    SubmittedMaterial,
+    Window,
+)
 from zhenwu.orgs.choices import UnitKind
 from zhenwu.orgs.scope import get_scoped_object, user_has_capability
 
@@ -41,7 +50,7 @@ STAFF = (CAP.INTAKE, CAP.REVIEW, CAP.RECTIFY, CAP.SUPERVISE, CAP.REVOKE, CAP.CAT
 
 def resolve_selection(request: HttpRequest) -> dict[str, Any]:
     """What is being applied for, from the query string: ?item=<pk> or ?bundle=<code>&q_<key>=<value>."""
-    params = request.GET if request.method == "GET" else request.POST
+    params = request.GET  # the form posts back to the same URL, query string included
     bundle = None
     items: list[ServiceItem] = []
     answers: dict[str, str] = {}
@@ -126,6 +135,15 @@ def submit_apply_form(
 # --------------------------------------------------------------------------- applications
 
 
+def form_rows(app: Application) -> list[tuple[str, str]]:
+    """The submission's form answers with their Chinese labels (never the data-element codes)."""
+    labels: dict[str, str] = {}
+    for sibling in app.submission.applications.select_related("version"):
+        for f in sibling.version.fields:
+            labels.setdefault(f["key"], f["label"])
+    return [(labels[k], v) for k, v in app.submission.form_data.items() if k in labels]
+
+
 @capability_required(*STAFF)
 def application_list(request: HttpRequest) -> HttpResponse:
     form = ApplicationFilterForm(request.GET or None)
@@ -159,6 +177,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "app": app,
             "submission": app.submission,
+            "form_rows": form_rows(app),
             "siblings": app.submission.applications.exclude(pk=app.pk).select_related("version"),
             "materials": app.submission.materials.select_related("attachment"),
             "events": app.events.all(),
@@ -168,6 +187,18 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "form": TransitionForm(initial={"days": services.SUPPLEMENT_DAYS}),
         },
+    )
+
+
+@capability_required(*STAFF)
+def material_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A submitted material, only for people who may see its submission; always served as an attachment."""
+    material = get_object_or_404(SubmittedMaterial.objects.select_related("attachment", "submission"), pk=pk)
+    if not Submission.objects.visible_to(request.user).filter(pk=material.submission_id).exists():
+        raise Http404("记录不存在或不在您的数据范围内。")
+    att = material.attachment
+    return FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
     )
 
 
