@@ -85,7 +85,9 @@ def bench() -> None:  # noqa: PLR0915 - one linear script
     town = _unit("NT", "牛塘镇", "town")
     hall = _unit("NT-BMFW", "便民服务中心", "department", town)
     villages = [_unit(f"NT-V{i:02d}", f"示例村{i:02d}", "village", town) for i in range(20)]
-    stations = [_unit(f"NT-V{i:02d}-ST", f"示例便民服务站{i:02d}", "station", v) for i, v in enumerate(villages)]
+    stations = [
+        _unit(f"NT-V{i:02d}-ST", f"示例便民服务站{i:02d}", "station", v) for i, v in enumerate(villages)
+    ]
     admin = make_user("bench_admin", unit=town, role="town_admin")
     worker = make_user("bench_worker", unit=stations[0], role="grid_worker")
 
@@ -97,7 +99,11 @@ def bench() -> None:  # noqa: PLR0915 - one linear script
         base = f"GG{9000 + n:08d}00"
         items.append(
             catalogue.item_create(
-                actor=admin, base_code=base, impl_code=f"{base}{REGION}000{uscc}1001", elements=e, is_sample=True
+                actor=admin,
+                base_code=base,
+                impl_code=f"{base}{REGION}000{uscc}1001",
+                elements=e,
+                is_sample=True,
             )
         )
     print(f"setup: {ServiceItem.objects.count()} items in {time.perf_counter() - started:.1f} s")
@@ -174,6 +180,18 @@ def bench() -> None:  # noqa: PLR0915 - one linear script
                 f"(x{p95(samples) / p95(staff_base):.2f} of the workbench)"
             )
 
+    if os.environ.get("BENCH_SQL"):
+        from django.db import connection as conn
+        from django.test.utils import CaptureQueriesContext
+
+        station_client = login(Client(), worker)
+        station_client.get("/govservices/")
+        with CaptureQueriesContext(conn) as ctx:
+            station_client.get("/govservices/")
+        for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+            print(f"  {float(q['time']) * 1000:.1f} ms  {q['sql'][:300]}")
+        print(f"  {len(ctx.captured_queries)} queries")
+
     rand = random.Random(2)
     json_samples = timed(lambda: client.get(f"/public/licences/{rand.choice(codes)}.json"), 300)
     print(
@@ -187,8 +205,12 @@ def bench() -> None:  # noqa: PLR0915 - one linear script
         f"(x{p95(page_samples) / p95(baseline):.2f} of /healthz)"
     )
     t = time.perf_counter()
-    ok = licences.verify(sample[0].licence.canonical + " ", sample[0].licence.signature, sample[0].licence.public_key)
-    print(f"one uncached SM2 verification (gmssl): {(time.perf_counter() - t) * 1000:.1f} ms (tampered text → {ok})")
+    ok = licences.verify(
+        sample[0].licence.canonical + " ", sample[0].licence.signature, sample[0].licence.public_key
+    )
+    print(
+        f"one uncached SM2 verification (gmssl): {(time.perf_counter() - t) * 1000:.1f} ms (tampered text → {ok})"
+    )
 
     t = time.perf_counter()
     licence_pdf_bytes(sample[0].licence, "https://example.org/public/licences/x/")
@@ -197,7 +219,9 @@ def bench() -> None:  # noqa: PLR0915 - one linear script
     t = time.perf_counter()
     data = html_to_pdf(bluebook_html())
     took = time.perf_counter() - t
-    print(f"蓝皮书 PDF, {ServiceItem.objects.count()} items, {len(data) / 1024:.0f} KB: {took:.1f} s (x{took / one:.1f} of one licence PDF)")
+    print(
+        f"蓝皮书 PDF, {ServiceItem.objects.count()} items, {len(data) / 1024:.0f} KB: {took:.1f} s (x{took / one:.1f} of one licence PDF)"
+    )
     services.local_today()
 
 
