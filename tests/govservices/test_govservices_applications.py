@@ -311,3 +311,39 @@ def test_the_detail_shows_form_labels_not_codes_and_serves_materials_as_attachme
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert login(client, gov.ljx_worker).get(f"/govservices/materials/{material.pk}/").status_code == 404
+
+
+def test_a_grid_worker_takes_a_bundle_on_the_intake_page(gov: Any, client: Any) -> None:
+    c = login(client, gov.station_worker)
+    url = "/govservices/intake/?bundle=kaidian-fuzhuang&q_area=yes&q_sign=no&q_food=no"
+    page = c.get(url)
+    assert page.status_code == 200
+    assert "公共场所卫生许可（新办）" in page.content.decode()
+    data = {
+        "applicant_name": "王小丫",
+        "applicant_phone": "13912345678",
+        "unit": gov.cast.yahe_station.pk,
+        "service_mode": "bangban",
+        "f_entity_name": "小丫服装店",
+        "f_operator_name": "王小丫",
+        "f_address": "丫河村8号",
+        "f_business_scope": "服装零售",
+        "client_token": "t-1",
+    }
+    response = c.post(url, data)
+    assert response.status_code == 302
+    sub = Submission.objects.get()
+    assert sub.channel == "station"
+    assert sub.service_mode == "bangban"
+    assert sorted(a.version.name for a in sub.applications.all()) == ["个体工商户设立登记", "公共场所卫生许可（新办）"]
+
+
+def test_the_intake_page_keeps_the_input_on_a_bad_phone(gov: Any, client: Any) -> None:
+    c = login(client, gov.station_worker)
+    url = f"/govservices/intake/?item={gov.items['sign'].pk}"
+    data = {"applicant_name": "王小丫", "applicant_phone": "12345", "unit": gov.cast.yahe_station.pk,
+            "service_mode": "standard", "f_entity_name": "小丫服装店", "f_operator_name": "王", "f_address": "丫河村"}  # fmt: skip
+    body = c.post(url, data).content.decode()
+    assert "电话号码格式不正确" in body
+    assert "小丫服装店" in body
+    assert not Submission.objects.exists()
