@@ -610,6 +610,27 @@ def _rate(app: Any, rng: random.Random) -> None:
     )
 
 
+def _sample_follow_up(staff: Any) -> None:
+    """Most sample 差评 were answered and verified; one sample licence was revoked by the leader."""
+    from zhenwu.accounts.models import User
+    from zhenwu.govservices import licences
+    from zhenwu.govservices.models import Rectification
+
+    tasks = list(Rectification.objects.order_by("id"))
+    for n, task in enumerate(tasks):
+        if n % 4 == 3:
+            continue  # left open: the workbench shows it
+        services.rectification_transition(
+            actor=staff, rectification=task, action="reply", note="已约谈窗口人员并电话致歉，优化了取号引导（示例）"
+        )
+        if n % 4 != 2:
+            services.rectification_transition(actor=staff, rectification=task, action="verify", note="经回访属实（示例）")
+    leader = User.objects.filter(username="leader").first()
+    first = Licence.objects.order_by("id").first()
+    if leader is not None and first is not None:
+        licences.licence_revoke(actor=leader, licence=first, reason="经营者申请注销（示例）")
+
+
 def _sample_tickets(windows: list[Window], rng: random.Random) -> int:
     from zhenwu.core.selectors import get_work_calendar
 
@@ -669,6 +690,7 @@ def load_demo(admin: Any) -> dict[str, int]:
         Window.objects.create(unit=units["hall"], letter="C", name="社保民政窗口"),
     ]
     applications = _sample_applications(staff, grid_worker, items, units)
+    _sample_follow_up(staff)
     tickets = _sample_tickets(windows, random.Random(7))
     return {
         "govservices_items": len(items),
