@@ -335,7 +335,10 @@ def test_a_grid_worker_takes_a_bundle_on_the_intake_page(gov: Any, client: Any) 
     sub = Submission.objects.get()
     assert sub.channel == "station"
     assert sub.service_mode == "bangban"
-    assert sorted(a.version.name for a in sub.applications.all()) == ["个体工商户设立登记", "公共场所卫生许可（新办）"]
+    assert sorted(a.version.name for a in sub.applications.all()) == [
+        "个体工商户设立登记",
+        "公共场所卫生许可（新办）",
+    ]
 
 
 def test_the_intake_page_keeps_the_input_on_a_bad_phone(gov: Any, client: Any) -> None:

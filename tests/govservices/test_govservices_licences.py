@@ -124,3 +124,29 @@ def test_the_pdf_carries_a_qr_code_to_the_page(gov: Any, licence: Licence, clien
     assert response.content.startswith(b"%PDF")
     assert qr_data_uri("https://example.org/x").startswith("data:image/svg+xml;base64,")
     assert Client().get(f"/public/licences/{licence.code}.pdf").status_code == 404  # not for strangers
+
+
+def test_the_keygen_prints_a_working_pair(settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("licence_keygen", stdout=out)
+    env = dict(line.split("=", 1) for line in out.getvalue().split())
+    settings.ZHENWU_LICENCE_PRIVATE_KEY = env["ZHENWU_LICENCE_PRIVATE_KEY"]
+    settings.ZHENWU_LICENCE_PUBLIC_KEY = env["ZHENWU_LICENCE_PUBLIC_KEY"]
+    text = licences.canonical_text({"code": "X", "name": "卫生许可证"})
+    doc = {
+        "canonical": text,
+        "signature": licences.sign(text),
+        "public_key": licences.public_key(),
+        "status": "valid",
+    }
+    assert gmssl_verify(doc)
+
+
+def test_check_deploy_refuses_the_development_licence_key(settings: Any) -> None:
+    from zhenwu.core.management.commands.check_deploy import zhenwu_deploy_problems
+
+    assert any("ZHENWU_LICENCE_PRIVATE_KEY" in p for p in zhenwu_deploy_problems())

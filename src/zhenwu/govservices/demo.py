@@ -621,10 +621,15 @@ def _sample_follow_up(staff: Any) -> None:
         if n % 4 == 3:
             continue  # left open: the workbench shows it
         services.rectification_transition(
-            actor=staff, rectification=task, action="reply", note="已约谈窗口人员并电话致歉，优化了取号引导（示例）"
+            actor=staff,
+            rectification=task,
+            action="reply",
+            note="已约谈窗口人员并电话致歉，优化了取号引导（示例）",
         )
         if n % 4 != 2:
-            services.rectification_transition(actor=staff, rectification=task, action="verify", note="经回访属实（示例）")
+            services.rectification_transition(
+                actor=staff, rectification=task, action="verify", note="经回访属实（示例）"
+            )
     leader = User.objects.filter(username="leader").first()
     first = Licence.objects.order_by("id").first()
     if leader is not None and first is not None:
