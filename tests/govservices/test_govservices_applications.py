@@ -350,3 +350,24 @@ def test_the_intake_page_keeps_the_input_on_a_bad_phone(gov: Any, client: Any) -
     assert "电话号码格式不正确" in body
     assert "小丫服装店" in body
     assert not Submission.objects.exists()
+
+
+def test_the_bundle_deadline_is_its_committed_limit_else_the_latest_item(gov: Any) -> None:
+    bundle = Bundle.objects.get(code="kaidian-fuzhuang")
+    sub = gov.submit([], bundle=bundle, answers={"area": "yes", "sign": "yes", "food": "no"})
+    for app in sub.applications.all():
+        gov.step(app, "accept", actor=gov.station_worker)
+    calendar = get_work_calendar()
+    assert services.submission_deadline(sub) == calendar.add_working_days(NOW.date(), 5)
+    Bundle.objects.filter(pk=bundle.pk).update(committed_days=None)
+    sub = Submission.objects.get(pk=sub.pk)
+    assert services.submission_deadline(sub) == max(a.due_date for a in sub.applications.all())
+
+
+def test_a_help_application_records_the_helper(gov: Any, client: Any) -> None:
+    c = login(client, gov.station_worker)
+    url = f"/govservices/intake/?item={gov.items['sign'].pk}"
+    data = {"applicant_name": "王小丫", "applicant_phone": "13912345678", "unit": gov.cast.yahe_station.pk,
+            "service_mode": "bangban", "f_entity_name": "小丫服装店", "f_operator_name": "王", "f_address": "丫河村"}  # fmt: skip
+    c.post(url, data)
+    assert Submission.objects.get().helper == gov.station_worker

@@ -214,3 +214,13 @@ def test_the_portal_lists_the_public_entries(client: Client, db: Any) -> None:
     body = client.get("/").content.decode()
     for title in ["办事指南", "预约取号", "办件查询", "证照核验"]:
         assert title in body
+
+
+def test_the_figures_page_shows_ratings_per_unit_and_item(gov: Any, client: Client) -> None:
+    services.rating_create(application=done_app(gov), score=5)
+    services.rating_create(application=done_app(gov), score=1)
+    body = login(client, gov.cast.town_admin).get("/govservices/figures/").content.decode()
+    assert "好差评 · 按受理单位" in body
+    assert "丫河便民服务站" in body
+    assert "50%" in body
+    assert "户外招牌设置备案" in body

@@ -186,6 +186,7 @@ def track_detail(request: HttpRequest, number: str) -> HttpResponse:
             "submission": submission,
             "rows": rows,
             "supplement_form": SupplementForm(),
+            "submission_due": services.submission_deadline(submission),
             "rating_form": RatingForm(),
             "today": timezone.localdate(),
         },

@@ -112,5 +112,34 @@ def rectification_list(user: Any) -> QuerySet[Rectification]:
     return Rectification.objects.visible_to(user).select_related("rating__application__version", "unit")
 
 
+def rating_figures(user: Any, group_by: str) -> list[dict[str, Any]]:
+    """好差评 per unit or per item, over the applications the person may see."""
+    from django.db.models import Count
+
+    from zhenwu.govservices.models import Rating
+
+    visible = Application.objects.visible_to(user).values("pk")
+    rows = (
+        Rating.objects.filter(application__in=visible)
+        .values(group_by)
+        .annotate(
+            total=Count("id"),
+            good=Count("id", filter=Q(score__gte=4)),
+            bad=Count("id", filter=Q(score__lte=2)),
+        )
+        .order_by("-total")
+    )
+    return [
+        {
+            "name": r[group_by],
+            "total": r["total"],
+            "good": r["good"],
+            "bad": r["bad"],
+            "rate": r["good"] / r["total"],
+        }
+        for r in rows
+    ]
+
+
 def licence_list(user: Any) -> QuerySet[Licence]:
     return Licence.objects.visible_to(user).select_related("application__unit")

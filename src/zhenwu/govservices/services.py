@@ -333,6 +333,16 @@ def _notify_applicant(submission: Submission, body: str) -> None:
         )
 
 
+def submission_deadline(submission: Submission) -> date | None:
+    """一件事 deadline: the bundle's committed limit from the first 受理, else the latest item's deadline."""
+    apps = list(submission.applications.all())
+    accepted = [a.accepted_on for a in apps if a.accepted_on]
+    if submission.bundle_id and submission.bundle and submission.bundle.committed_days and accepted:
+        return get_work_calendar().add_working_days(min(accepted), submission.bundle.committed_days)
+    dues = [a.due_date for a in apps if a.due_date]
+    return max(dues) if dues else None
+
+
 # --------------------------------------------------------------------------- the transition door
 
 

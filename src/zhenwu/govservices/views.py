@@ -122,6 +122,8 @@ def submit_apply_form(
             form_data={k[2:]: v for k, v in d.items() if k.startswith("f_")},
             files=files,
             service_mode=d.get("service_mode") or "standard",
+            # 帮办/代办: the staff member who takes a 帮办 application is its helper.
+            helper=actor if channel != Channel.ONLINE and d.get("service_mode") == "bangban" else None,
             client_token=d.get("client_token") or "",
             applicant_user=request.user
             if channel == Channel.ONLINE and request.user.is_authenticated
@@ -177,6 +179,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "app": app,
             "submission": app.submission,
+            "submission_due": services.submission_deadline(app.submission),
             "form_rows": form_rows(app),
             "siblings": app.submission.applications.exclude(pk=app.pk).select_related("version"),
             "materials": app.submission.materials.select_related("attachment"),
@@ -475,7 +478,17 @@ def figures(request: HttpRequest) -> HttpResponse:
     for m in METRICS:
         value = m.compute([town], start, end).get(town.pk) if town else None
         rows.append((m, value))
-    return render(request, "govservices/figures.html", {"rows": rows, "start": start, "end": end})
+    return render(
+        request,
+        "govservices/figures.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "by_unit": selectors.rating_figures(request.user, "application__unit__name"),
+            "by_item": selectors.rating_figures(request.user, "application__version__name")[:15],
+        },
+    )
 
 
 def home_redirect(request: HttpRequest) -> HttpResponse:
