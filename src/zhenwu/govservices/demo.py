@@ -661,6 +661,22 @@ def _sample_tickets(windows: list[Window], rng: random.Random) -> int:
                     is_sample=True,
                 )
                 count += 1
+    # Today's queue, so the hall display and the call page show a morning in progress.
+    now = timezone.now()
+    for w in windows:
+        for seq in range(1, 6):
+            issued = now - timedelta(minutes=60 - seq * 8)
+            called = issued + timedelta(minutes=rng.randint(3, 12)) if seq <= 2 else None
+            Ticket.objects.create(
+                window=w,
+                day=today,
+                seq=seq,
+                issued_at=issued,
+                called_at=called,
+                status="done" if seq == 1 else ("called" if seq == 2 else "waiting"),
+                is_sample=True,
+            )
+            count += 1
     return count
 
 

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -253,19 +257,34 @@ def licence_json(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def licence_page(request: HttpRequest, code: str) -> HttpResponse:
+    """有效 / 已注销 / 校验失败. The rendered page is cached per exact licence content and status."""
     licence = _licence_or_404(code)
-    intact = licences.verify(licence.canonical, licence.signature, licence.public_key)
-    import json
-
-    try:
-        data = json.loads(licence.canonical)
-    except ValueError:
-        data, intact = {}, False
-    return render(
-        request,
-        "govservices/public/licence.html",
-        {"licence": licence, "intact": intact, "data": data, "published_key": licences.public_key()},
-    )
+    digest = hashlib.sha256(
+        f"{licence.canonical}\x00{licence.signature}\x00{licence.public_key}\x00{licence.status}".encode()
+    ).hexdigest()
+    key = f"zw:gs:licpage:{licence.pk}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        intact = licences.verify(licence.canonical, licence.signature, licence.public_key)
+        try:
+            data = json.loads(licence.canonical)
+        except ValueError:
+            data, intact = {}, False
+        # Rendered without the request: nobody's messages or session end up in the shared cached page.
+        html = render_to_string(
+            "govservices/public/licence.html",
+            {
+                "licence": licence,
+                "intact": intact,
+                "data": data,
+                "published_key": licences.public_key(),
+                "demo_mode": settings.ZHENWU_DEMO_ACCOUNTS,
+                "site_name": "镇务",
+                "town_name": "牛塘镇",
+            },
+        )
+        cache.set(key, html, 300)
+    return HttpResponse(html)
 
 
 def licence_lookup(request: HttpRequest) -> HttpResponse:
