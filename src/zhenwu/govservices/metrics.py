@@ -99,7 +99,7 @@ def average_wait(units: Sequence[Any], start: date, end: date) -> dict[int, floa
         rows = Ticket.objects.filter(
             day__gte=start, day__lte=end, called_at__isnull=False, window__unit__path__startswith=unit.path
         ).values_list("issued_at", "called_at")
-        waits = [(c - i).total_seconds() / 60 for i, c in rows]
+        waits = [(c - i).total_seconds() / 60 for i, c in rows if c is not None]
         out[unit.pk] = round(sum(waits) / len(waits), 1) if waits else None
     return out
 

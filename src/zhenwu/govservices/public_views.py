@@ -386,7 +386,7 @@ def hall_display(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- 蓝皮书
 
 
-def bluebook(request: HttpRequest) -> HttpResponse:
+def bluebook(request: HttpRequest) -> FileResponse:
     from zhenwu.govservices.documents import bluebook_path
 
     path = bluebook_path()

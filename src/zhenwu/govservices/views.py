@@ -212,7 +212,7 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(
-            request, "提交的内容有误：" + "；".join(e for errs in form.errors.values() for e in errs)
+            request, "提交的内容有误：" + "；".join(str(e) for errs in form.errors.values() for e in errs)
         )
         return redirect("govservices:detail", pk=app.pk)
     d = form.cleaned_data
