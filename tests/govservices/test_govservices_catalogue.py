@@ -173,3 +173,24 @@ def test_the_catalogue_pages_render(gov: Any, client: Any) -> None:
     response = c.get("/govservices/catalogue/export/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_bluebook_is_rebuilt_when_the_catalogue_changes(gov: Any, settings: Any, tmp_path: Any) -> None:
+    from zhenwu.govservices.documents import bluebook_html, bluebook_path, catalogue_fingerprint
+    from zhenwu.govservices.tasks import refresh_bluebook
+
+    settings.VAR_DIR = tmp_path
+    html = bluebook_html()
+    assert "公共场所卫生许可（新办）" in html and "我要开服装店" in html and "target-counter" in html
+    ServiceItem.objects.exclude(pk=gov.items["sign"].pk).update(is_active=False)  # a small booklet, fast
+    before = catalogue_fingerprint()
+    path = bluebook_path()
+    assert path.read_bytes().startswith(b"%PDF")
+    assert refresh_bluebook() == str(path)  # nothing changed: the same file
+    item = gov.items["sign"]
+    elements = catalogue._version_dict(item.current)
+    elements["hours"] = "工作日 9:00—17:00"
+    catalogue.item_revise(actor=gov.cast.town_admin, item=item, elements=elements)
+    assert catalogue_fingerprint() != before
+    new_path = bluebook_path()
+    assert new_path != path and new_path.exists() and not path.exists()
