@@ -26,6 +26,11 @@ DEV_SECRET_KEY = "zhenwu-dev-insecure-secret-key-do-not-use-in-production"
 DEV_DATA_KEY = "1:0123456789abcdeffedcba9876543210"
 DEV_INDEX_KEY = "6e697574616e672d696e6465782d6b65792d646576"
 DEV_AUDIT_KEY = "6e697574616e672d61756469742d6b65792d646576"
+DEV_LICENCE_PRIVATE_KEY = "4bb89096be79411fbf387e9d391dc891b3217713a3da46d6388b57c1a767e128"
+DEV_LICENCE_PUBLIC_KEY = (
+    "04e112bfb596133b32fc62d9183c86728b865239a2810979b010beda0eac0ae9f4"
+    "dd31797cbcc0efdbd4b1c5b93a37a3f9cfee590383c6b5ec559ae58ce4b01226"
+)
 
 SECRET_KEY = os.environ.get("ZHENWU_SECRET_KEY", DEV_SECRET_KEY)
 # Comma-separated "keyid:hex" SM4 keys; the last one encrypts, all of them decrypt.
@@ -35,6 +40,9 @@ ZHENWU_AUDIT_KEY = os.environ.get("ZHENWU_AUDIT_KEY", DEV_AUDIT_KEY)
 # The audit chain head is appended here every minute (and logged to "zhenwu.audit.anchor", which a
 # deployment routes to syslog): `zhenwu audit verify --anchor FILE` checks the chain against it.
 ZHENWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENWU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.jsonl"))
+# SM2 key pair signing 电子证照 (64 hex private; 130 hex uncompressed public, published with each licence).
+ZHENWU_LICENCE_PRIVATE_KEY = os.environ.get("ZHENWU_LICENCE_PRIVATE_KEY", DEV_LICENCE_PRIVATE_KEY)
+ZHENWU_LICENCE_PUBLIC_KEY = os.environ.get("ZHENWU_LICENCE_PUBLIC_KEY", DEV_LICENCE_PUBLIC_KEY)
 # Demo accounts (known passwords) may log in only when this is on; default follows DEBUG.
 ZHENWU_DEMO_ACCOUNTS = env_bool("ZHENWU_DEMO_ACCOUNTS", DEBUG)
 ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
@@ -93,6 +101,7 @@ INSTALLED_APPS = [
     "zhenwu.hotline",
     "zhenwu.assessment",
     "zhenwu.enterprises",
+    "zhenwu.govservices",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("zhenwu.hotline.urls")),
     path("", include("zhenwu.assessment.urls")),
     path("", include("zhenwu.enterprises.urls")),
+    path("", include("zhenwu.govservices.urls")),
 ]
 
 handler400 = "zhenwu.core.errorviews.bad_request"

@@ -73,6 +73,7 @@ def test_check_deploy_lists_each_problem(settings):
     settings.ZHENWU_DATA_KEY = "2:00112233445566778899aabbccddeeff"
     settings.ZHENWU_INDEX_KEY = "aa" * 32
     settings.ZHENWU_AUDIT_KEY = "bb" * 32
+    settings.ZHENWU_LICENCE_PRIVATE_KEY = "cc" * 32
     settings.DEBUG = False
     problems = zhenwu_deploy_problems()
     assert not any("KEY" in p for p in problems)

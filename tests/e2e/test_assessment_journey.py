@@ -92,7 +92,9 @@ def test_monthly_assessment_journey(
     assert "丫河村" not in cadre.inner_text("#finding-list")
     cadre.click(f"a[href='/assessment/findings/{finding.pk}/']")
     # photos are never cached (no-store): wait until this one has really loaded, then check it
-    cadre.wait_for_function("() => { const i = document.querySelector(\"img[alt='检查照片 1']\"); return i && i.complete; }")
+    cadre.wait_for_function(
+        "() => { const i = document.querySelector(\"img[alt='检查照片 1']\"); return i && i.complete; }"
+    )
     assert cadre.locator("img[alt='检查照片 1']").evaluate("img => img.naturalWidth") == 320
     cadre.fill("#objection-form textarea[name=reason]", "桥下垃圾为县道养护范围，不属本村保洁区域")
     cadre.set_input_files(

@@ -27,7 +27,15 @@ from datetime import date
 from types import ModuleType
 from typing import Any
 
-PARTS: list[str] = ["workorders", "dispatch", "knowledge", "hotline", "assessment", "enterprises"]
+PARTS: list[str] = [
+    "workorders",
+    "dispatch",
+    "knowledge",
+    "hotline",
+    "assessment",
+    "govservices",
+    "enterprises",
+]
 
 
 def part_modules(hook: str) -> Iterator[ModuleType]:

@@ -19,6 +19,10 @@ def zhenwu_deploy_problems() -> list[str]:
         problems.append("ZHENWU_INDEX_KEY 仍是开发默认值。")
     if settings.ZHENWU_AUDIT_KEY == settings.DEV_AUDIT_KEY:
         problems.append("ZHENWU_AUDIT_KEY 仍是开发默认值。")
+    if getattr(settings, "ZHENWU_LICENCE_PRIVATE_KEY", "") == getattr(
+        settings, "DEV_LICENCE_PRIVATE_KEY", None
+    ):
+        problems.append("ZHENWU_LICENCE_PRIVATE_KEY 仍是开发默认值：请生成新的 SM2 证照签名密钥对。")
     if settings.ZHENWU_DEMO_ACCOUNTS:
         problems.append("演示账号处于启用状态：生产环境请设置 ZHENWU_DEMO_ACCOUNTS=0。")
     try:
