@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 REPORT_ONLY = os.environ.get("ZHENWU_AXE_REPORT") == "1"
-PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 TAGGED_NAME = "<img src=x onerror=alert(1)>丫河村"
 
@@ -95,7 +100,9 @@ def set_large_text(page: Any, on: bool) -> None:
     expect(switch).to_be_visible()
     if (switch.get_attribute("aria-pressed") == "true") != on:
         switch.click()
-    expect(page.locator("html")).to_have_class(re.compile(r"\bzw-large\b") if on else re.compile(r"^(?!.*\bzw-large\b)"))
+    expect(page.locator("html")).to_have_class(
+        re.compile(r"\bzw-large\b") if on else re.compile(r"^(?!.*\bzw-large\b)")
+    )
 
 
 def public_paths(base: str, page: Any) -> list[tuple[str, str]]:
@@ -155,7 +162,10 @@ def staff_paths(base: str, page: Any, admin: bool) -> list[tuple[str, str]]:
         ("知识库", "/knowledge/"),
     ]
     if admin:
-        done, preparing = Episode.objects.filter(status="closed").first(), Episode.objects.exclude(status="closed").first()
+        done, preparing = (
+            Episode.objects.filter(status="closed").first(),
+            Episode.objects.exclude(status="closed").first(),
+        )
         assert done and preparing
         paths += [
             ("考核月份", "/assessment/months/"),
@@ -199,3 +209,180 @@ def test_staff_pages_have_no_wcag_violation(demo_site: Any, browser: Any, userna
         audit_staff(demo_site.url, page, audit, admin=username == "town_admin")
     page.context.close()
     audit.finish(f"{username} {device}")
+
+
+# ---- keyboard only -------------------------------------------------------------------------------
+
+FOCUS_RING_JS = """(sel) => {
+  const el = sel ? document.querySelector(sel) : document.activeElement;
+  const s = getComputedStyle(el);
+  const rgb = s.outlineColor.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const l = 0.2126 * lum(rgb[0]) + 0.7152 * lum(rgb[1]) + 0.0722 * lum(rgb[2]);
+  return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), contrastOnWhite: 1.05 / (l + 0.05)};
+}"""
+
+
+def assert_visible_focus(page: Any, selector: str | None = None) -> None:
+    """A ring of at least 2 px at 3:1 against the white page (WCAG 1.4.11, 2.4.7)."""
+    ring = page.evaluate(FOCUS_RING_JS, selector)
+    assert ring["style"] != "none" and ring["width"] >= 2, ring
+    assert ring["contrastOnWhite"] >= 3, ring
+
+
+def tab_to(page: Any, selector: str, limit: int = 80, back: bool = False, text: str = "") -> None:
+    """Press Tab (or Shift+Tab) until the focused element matches selector (and has text)."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if page.evaluate(
+            "([s, t]) => { const a = document.activeElement; return !!a && a.matches(s) && a.textContent.includes(t); }",
+            [selector, text],
+        ):
+            return
+    pytest.fail(f"Tab never reached {selector} {text}")
+
+
+def press_and_wait(page: Any, key: str) -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def test_h5_form_by_keyboard_only(demo_site: Any, browser: Any, shot: Any) -> None:
+    base = demo_site.url
+    page = new_page(browser, PHONE)
+    page.goto(base + "/public/h5/")
+    # The skip link comes first, is visible when focused, and lands in <main>.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到主要内容"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    # Submitting empty: the summary is announced and focused, the title says so, fields are marked.
+    tab_to(page, "button[type=submit]")
+    assert_visible_focus(page)
+    press_and_wait(page, "Enter")
+    assert page.evaluate("document.activeElement.hasAttribute('data-zw-error-summary')")
+    assert page.title().startswith("提交未成功")
+    assert page.get_by_role("alert").filter(has_text="提交未成功").is_visible()
+    invalid = page.locator("[aria-invalid=true]").first
+    described = invalid.get_attribute("aria-describedby") or ""
+    messages = [page.locator(f"[id='{i}']").inner_text() for i in described.split()]
+    assert any(m.strip() for m in messages), "aria-describedby must point at the error text"
+    border = invalid.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert border in ("rgb(175, 47, 47)",), border
+    shot(page, "a11y-h5-errors-phone")
+
+    # The first entry of the summary takes the keyboard to its field.
+    tab_to(page, "[data-zw-error-summary] a")
+    target = page.evaluate("document.activeElement.getAttribute('href').slice(1)")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == target
+
+    # Fill the form with keys only (the field the summary led to is the description); the hidden photo
+    # input shows its focus on the 添加照片 button.
+    assert target == "id_description"
+    page.keyboard.type("丫河村村口路灯不亮，晚上很黑，请尽快修理。")
+    tab_to(page, "#id_category", back=True)
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "input[type=file]")
+    assert_visible_focus(page, "input[type=file] + label")
+    page.screenshot(path=str(ROOT / "docs" / "screenshots" / "a11y-h5-focus-phone.png"))
+    tab_to(page, "#id_address")
+    assert_visible_focus(page)
+    page.keyboard.type("丫河村村口")
+    tab_to(page, "button[type=submit]")
+    press_and_wait(page, "Enter")
+    expect(page.locator("body")).to_contain_text("查询码")
+    page.context.close()
+
+
+def test_live_console_by_keyboard_only(demo_site: Any, browser: Any) -> None:
+    from zhenwu.hotline.models import Episode
+
+    base = demo_site.url
+    episode = Episode.objects.exclude(status="closed").order_by("pk").first()
+    assert episode is not None
+    page = new_page(browser, DESKTOP)
+    sign_in(page, base, "town_admin")
+    page.goto(f"{base}/hotline/episodes/{episode.pk}/console/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # skip link
+    if page.get_by_role("button", name="开始直播").count():
+        tab_to(page, "button[value=go_live]")
+        press_and_wait(page, "Enter")
+    # Register a call with keys only.
+    tab_to(page, "#hl-take textarea, #hl-take [name$=text]")
+    page.keyboard.type("村口垃圾桶满了没人清理，能不能增加清运次数？")
+    tab_to(page, "#hl-take button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#hl-list")).to_contain_text("村口垃圾桶满了")
+
+    # An item of the queue is a button; focus stays on it while the list refreshes every 3 s.
+    tab_to(page, "#hl-list .hl-issue")
+    focused = page.evaluate("document.activeElement.id")
+    stamp = page.locator("#hl-list .card-footer").inner_text()
+    expect(page.locator("#hl-list .card-footer")).not_to_have_text(stamp, timeout=8000)
+    assert page.evaluate("document.activeElement.id") == focused
+    assert_visible_focus(page)
+
+    # Enter opens it; the keyboard continues at the question in the panel.
+    page.keyboard.press("Enter")
+    expect(page.locator("#hl-panel-title")).to_be_focused()
+
+    # The refresh can be paused (WCAG 2.2.2) and resumed.
+    tab_to(page, "#hl-pause", back=True)
+    page.keyboard.press("Space")
+    expect(page.locator("#hl-pause")).to_have_attribute("aria-pressed", "true")
+    stamp = page.locator("#hl-list .card-footer").inner_text()
+    page.wait_for_timeout(4500)
+    assert page.locator("#hl-list .card-footer").inner_text() == stamp
+    page.keyboard.press("Space")
+    expect(page.locator("#hl-pause")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#hl-list .card-footer")).not_to_have_text(stamp, timeout=8000)
+    page.context.close()
+
+
+# ---- charts --------------------------------------------------------------------------------------
+
+
+def test_chart_tooltip_and_table_show_a_tagged_unit_name_as_text(demo_site: Any, browser: Any) -> None:
+    """Issue 9 item 9: a unit named with tags is text in the heat-map tooltip, never HTML."""
+    from zhenwu.orgs.models import Unit
+
+    assert Unit.objects.filter(name="丫河村").update(name=TAGGED_NAME) == 1
+    base = demo_site.url
+    page = new_page(browser, DESKTOP)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(page, base, "town_admin")
+    page.goto(base + "/assessment/dashboard/")
+    page.wait_for_load_state("networkidle")
+    shown = page.evaluate(
+        """(name) => {
+          const chart = echarts.getInstanceByDom(document.getElementById('chart-heat'));
+          const option = chart.getOption();
+          const y = option.yAxis[0].data.indexOf(name);
+          const index = option.series[0].data.findIndex((d) => d[1] === y);
+          chart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: index});
+          return index;
+        }""",
+        TAGGED_NAME,
+    )
+    assert shown >= 0, "the tagged unit is on the heat map"
+    tooltip = page.locator("#chart-heat > div", has_text="丫河村").last
+    expect(tooltip).to_be_visible()
+    assert TAGGED_NAME in tooltip.inner_text()
+    assert page.locator("#chart-heat img, #heat-table img, main img[src=x]").count() == 0
+    assert dialogs == []
+
+    # The data table is the text alternative; the unit's name is a link: drill-down by keyboard.
+    tab_to(page, "[aria-controls=heat-table]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#heat-table")).to_be_visible()
+    assert page.locator("#heat-table th a", has_text="丫河村").inner_text() == TAGGED_NAME
+    tab_to(page, "#heat-table th a", text="丫河村")
+    assert_visible_focus(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/assessment/months/*/units/*/")
+    page.context.close()

@@ -64,6 +64,17 @@ function zwFocusErrors(root) {
 if (zwFocusErrors(document) && document.title.indexOf("提交未成功") !== 0) {
   document.title = "提交未成功 · " + document.title;
 }
+// The skip link and the summary's entries move focus without touching the address: a "#main" left in
+// the URL would be kept by the next form post and pull focus away from that page's error summary.
+document.addEventListener("click", function (evt) {
+  var link = evt.target.closest(".zw-skip, [data-zw-error-summary] a");
+  if (!link) return;
+  var target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  evt.preventDefault();
+  target.focus();
+  target.scrollIntoView({ block: "center" });
+});
 document.addEventListener("htmx:afterSettle", function (evt) { zwFocusErrors(evt.target); });
 // A table wider than the screen scrolls sideways: make it a named, focusable region so the keyboard
 // can scroll it too.
@@ -85,3 +96,22 @@ function zwScrollRegions() {
 zwScrollRegions();
 window.addEventListener("resize", zwScrollRegions);
 document.addEventListener("htmx:afterSettle", zwScrollRegions);
+// Charts: text from the data goes into ECharts tooltips as HTML, so every formatter escapes it here.
+window.zwEscapeHtml = function (value) {
+  return String(value).replace(/[&<>"']/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+  });
+};
+// 以表格查看: a chart's data table replaces the canvas (text alternative, keyboard drill-down links).
+document.addEventListener("click", function (evt) {
+  var button = evt.target.closest("[data-zw-chart-table]");
+  if (!button) return;
+  var table = document.getElementById(button.getAttribute("aria-controls"));
+  var chart = document.getElementById(button.getAttribute("data-zw-chart-table"));
+  var showTable = table.hidden;
+  table.hidden = !showTable;
+  chart.hidden = showTable;
+  button.setAttribute("aria-expanded", showTable ? "true" : "false");
+  button.textContent = showTable ? "以图表查看" : "以表格查看";
+  if (!showTable) { window.dispatchEvent(new Event("resize")); }
+});
