@@ -191,7 +191,7 @@ def audit_staff(base: str, page: Any, audit: Audit, admin: bool) -> None:
             audit.check(page, label + "·表格")
         elif path.endswith("/console/") and page.locator("#hl-list .hl-issue").count():
             page.locator("#hl-list .hl-issue").first.click()
-            expect(page.locator("#hl-panel-title")).to_be_visible()
+            expect(page.locator("#hl-panel h3")).to_be_visible()
             audit.check(page, label + "·选中问题")
 
 
