@@ -195,6 +195,41 @@ def audit_staff(base: str, page: Any, audit: Audit, admin: bool) -> None:
             audit.check(page, label + "·选中问题")
 
 
+def test_large_text_mode_is_remembered_applied_before_paint_and_fits_200_percent_zoom(
+    demo_site: Any, browser: Any
+) -> None:
+    base = demo_site.url
+    page = new_page(browser, PHONE)
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => { window.zwClassAtReady = document.documentElement.className; });"
+    )
+    page.goto(base + "/accounts/login/")
+    assert page.title() == "登录 · 镇务 · 牛塘镇"  # the platform's name, never the host
+    set_large_text(page, True)
+    page.goto(base + "/public/h5/")
+    # Set by the <head> script (zhenwu.js, at the end of <body>, only syncs the switch): no flash.
+    assert "zw-large" in page.evaluate("window.zwClassAtReady")
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "18px"
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('main button, main select, main input:not([type=hidden]), main textarea, header button')]
+          .filter((el) => el.offsetParent && !el.classList.contains('visually-hidden') && !el.closest('.zw-hp'))
+          .filter((el) => el.type === 'checkbox' ? el.closest('label').getBoundingClientRect().height < 44
+                                                 : el.getBoundingClientRect().height < 44)
+          .map((el) => el.outerHTML.slice(0, 80))"""
+    )
+    assert small == [], small
+    # 200 % zoom on a 375 px phone is a 188 px wide layout: no page may scroll sideways.
+    page.set_viewport_size({"width": 188, "height": 406})
+    for label, path in public_paths(base, page):
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 188, label
+    page.set_viewport_size({"width": 375, "height": 812})
+    set_large_text(page, False)
+    page.goto(base + "/public/h5/")
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "14px"
+    page.context.close()
+
+
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_public_pages_have_no_wcag_violation(demo_site: Any, browser: Any, device: str) -> None:
     page = new_page(browser, PHONE if device == "phone" else DESKTOP)
