@@ -91,6 +91,7 @@ def test_monthly_assessment_journey(
     cadre.goto(f"{base}/assessment/findings/?month={month.pk}")
     assert "丫河村" not in cadre.inner_text("#finding-list")
     cadre.click(f"a[href='/assessment/findings/{finding.pk}/']")
+    cadre.wait_for_load_state("load")  # the photo has loaded (or failed) before its size is read
     assert cadre.locator("img[alt='检查照片 1']").evaluate("img => img.naturalWidth") == 320
     cadre.fill("#objection-form textarea[name=reason]", "桥下垃圾为县道养护范围，不属本村保洁区域")
     cadre.set_input_files(
