@@ -62,6 +62,13 @@ class Audit:
             ".map(v => ({id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(' '))}))",
             WCAG_TAGS,
         )
+        # axe lets an aria-describedby that names a missing id pass; a hint or an error then goes unheard.
+        dangling = page.evaluate(
+            "[...document.querySelectorAll('[aria-describedby]')].flatMap((el) => el.getAttribute('aria-describedby')"
+            ".split(/\\s+/).filter((id) => id && !document.getElementById(id)).map((id) => el.name + ' → #' + id))"
+        )
+        if dangling:
+            result.append({"id": "describedby-points-nowhere", "impact": "serious", "targets": dangling})
         mode = "大字" if page.evaluate("document.documentElement.classList.contains('zw-large')") else "普通"
         self.pages += 1
         for v in result:
