@@ -172,7 +172,10 @@ class TrackForm(forms.Form):
 
 class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(
-        label="您对办理结果是否满意？", choices=Satisfaction.choices, widget=forms.RadioSelect
+        label="您对办理结果是否满意？",
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择一项。"},
     )
     note = forms.CharField(
         label="意见（可选）", required=False, max_length=500, widget=forms.Textarea(attrs=_control(rows=3))

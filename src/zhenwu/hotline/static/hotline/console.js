@@ -58,7 +58,43 @@
   document.addEventListener("click", function (evt) {
     var item = evt.target.closest(".hl-issue");
     if (!item) { return; }
-    document.querySelectorAll(".hl-issue.active").forEach(function (el) { el.classList.remove("active"); });
+    document.querySelectorAll(".hl-issue.active").forEach(function (el) {
+      el.classList.remove("active");
+      el.removeAttribute("aria-current");
+    });
     item.classList.add("active");
+    item.setAttribute("aria-current", "true");
   });
+  // An item opened from the queue: the keyboard continues in the panel, at the question's heading.
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    if (evt.target.id === "hl-list") {
+      var chosen = document.getElementById("hl-panel-title") && document.querySelector("#hl-panel [data-issue-pk]");
+      var again = chosen && document.getElementById("hl-issue-" + chosen.getAttribute("data-issue-pk"));
+      if (again) { again.classList.add("active"); again.setAttribute("aria-current", "true"); }
+      return;
+    }
+    var from = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+    if (evt.target.id === "hl-panel" && from && from.classList && from.classList.contains("hl-issue")) {
+      var title = document.getElementById("hl-panel-title");
+      if (title) { title.focus(); }
+    }
+  });
+  // The queue refreshes every 3 s unless paused (WCAG 2.2.2). htmx keeps focus on an item across the
+  // swap because each item has a stable id.
+  var list = document.getElementById("hl-list");
+  var pause = document.getElementById("hl-pause");
+  var state = document.getElementById("hl-refresh-state");
+  var paused = false;
+  if (list && pause) {
+    pause.addEventListener("click", function () {
+      paused = !paused;
+      pause.setAttribute("aria-pressed", paused ? "true" : "false");
+      pause.textContent = paused ? "恢复刷新" : "暂停刷新";
+      state.textContent = paused ? "已暂停自动刷新" : "每 3 秒自动刷新";
+      if (!paused) { window.htmx.trigger(list, "zw-poll"); }
+    });
+    window.setInterval(function () {
+      if (!paused && !document.hidden) { window.htmx.trigger(list, "zw-poll"); }
+    }, 3000);
+  }
 })();

@@ -1,10 +1,23 @@
-// Citizen H5: fill the WGS84 position from the phone's GPS when the person asks for it.
+// Citizen H5: fill the WGS84 position from the phone's GPS when the person asks for it. The button is
+// added here (it needs JS); its status line is a polite live region so a screen reader announces it.
 (function () {
-  var button = document.getElementById("zw-locate");
-  if (!button) return;
-  var status = document.getElementById("zw-locate-status");
+  var address = document.getElementById("id_address");
+  if (!address || !navigator.geolocation) return;
+  var row = document.createElement("div");
+  row.className = "mt-2";
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-sm btn-outline-secondary";
+  button.id = "zw-locate";
+  button.textContent = "使用我的位置";
+  var status = document.createElement("span");
+  status.className = "small text-secondary ms-2";
+  status.id = "zw-locate-status";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  row.append(button, status);
+  address.after(row);
   button.addEventListener("click", function () {
-    if (!navigator.geolocation) { status.textContent = "此浏览器不支持定位，请手动填写地点。"; return; }
     status.textContent = "正在定位…";
     navigator.geolocation.getCurrentPosition(function (pos) {
       document.getElementById("id_lat").value = pos.coords.latitude.toFixed(6);
