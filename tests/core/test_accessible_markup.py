@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from zhenwu.core.testing import login
+from zhenwu.testing import login
 
 
 class Elements(HTMLParser):

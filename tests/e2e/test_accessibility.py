@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from zhenwu.core.demo import DEMO_PASSWORD
+
+from zhenwu.accounts.town_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
