@@ -188,3 +188,16 @@ class TicketStatus(models.TextChoices):
     CALLED = "called", "已叫号"
     DONE = "done", "已办理"
     MISSED = "missed", "过号"
+
+
+# The national 事项类型 code list (provinces may add theirs): ensured after every migrate and flush.
+DEFAULT_ITEM_TYPES: list[tuple[str, str]] = [
+    ("XK", "行政许可"),
+    ("GF", "行政给付"),
+    ("JC", "行政检查"),
+    ("QR", "行政确认"),
+    ("JL", "行政奖励"),
+    ("CJ", "行政裁决"),
+    ("QT", "其他行政权力"),
+    ("GG", "公共服务"),
+]
