@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "zhenwu.knowledge",
     "zhenwu.hotline",
     "zhenwu.assessment",
+    "zhenwu.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("zhenwu.knowledge.urls")),
     path("", include("zhenwu.hotline.urls")),
     path("", include("zhenwu.assessment.urls")),
+    path("", include("zhenwu.campaigns.urls")),
 ]
 
 handler400 = "zhenwu.core.errorviews.bad_request"

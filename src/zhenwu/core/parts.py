@@ -25,7 +25,7 @@ from datetime import date
 from types import ModuleType
 from typing import Any
 
-PARTS: list[str] = ["workorders", "dispatch", "knowledge", "hotline", "assessment"]
+PARTS: list[str] = ["workorders", "dispatch", "knowledge", "hotline", "assessment", "campaigns"]
 
 
 def part_modules(hook: str) -> Iterator[ModuleType]:
