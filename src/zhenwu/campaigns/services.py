@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +48,11 @@ from zhenwu.orgs.scope import user_has_capability
 
 MAX_STEPS = 30
 MAX_MILESTONES = 20
+
+
+def _plain(value: Any) -> Any:
+    """Audit before/after values as JSON-safe text (dates, decimals)."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
 def _require(actor: Any, capability: str, what: str) -> None:
@@ -222,8 +228,8 @@ def objectives_replace(*, actor: Any, campaign: Campaign, rows: Sequence[Objecti
         actor=actor,
         action="campaign.objectives",
         obj=campaign,
-        before={"objectives": before},
-        after={"objectives": [{"title": o.title, "target_value": o.target_value} for o in created]},
+        before=_plain({"objectives": before}),
+        after=_plain({"objectives": [{"title": o.title, "target_value": o.target_value} for o in created]}),
     )
     return created
 
@@ -272,8 +278,8 @@ def milestones_replace(*, actor: Any, campaign: Campaign, rows: Sequence[Milesto
         actor=actor,
         action="campaign.milestones",
         obj=campaign,
-        before={"milestones": before},
-        after={"milestones": [{"title": m.title, "due_date": m.due_date, "weight": m.weight} for m in created]},
+        before=_plain({"milestones": before}),
+        after=_plain({"milestones": [{"title": m.title, "due_date": m.due_date, "weight": m.weight} for m in created]}),
     )
     return created
 
@@ -406,7 +412,7 @@ def report_submit(
         actor=actor,
         action="campaign.report",
         obj=report,
-        after={"progress_before": before, "progress_after": after, "milestones": changes},
+        after=_plain({"progress_before": before, "progress_after": after, "milestones": changes}),
         extra={"attachments": [a.pk for a in attachments]},
     )
     if campaign.leader_id:
@@ -596,8 +602,8 @@ def target_enter_actual(
         actor=actor,
         action="target.actual",
         obj=target,
-        before=before,
-        after={"manual_actual": value},
+        before=_plain(before),
+        after=_plain({"manual_actual": value}),
         extra={"evidence": [a.pk for a in evidence]},
     )
     return target
