@@ -21,7 +21,9 @@ class World:
         return list(self.campaign.milestones.order_by("due_date", "id"))
 
 
-def make_campaign(cast: Any, *, title: str = "空中线缆治理", units: list[Any] | None = None, start: bool = True) -> Any:
+def make_campaign(
+    cast: Any, *, title: str = "空中线缆治理", units: list[Any] | None = None, start: bool = True
+) -> Any:
     from zhenwu.campaigns import services
 
     c = services.campaign_create(

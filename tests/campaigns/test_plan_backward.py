@@ -109,7 +109,9 @@ def test_the_command_exits_2_for_an_unknown_year(calendar_2026: None) -> None:
         ('[{"days": 3}]', "名称"),
     ],
 )
-def test_the_command_names_what_is_wrong_with_the_steps(calendar_2026: None, steps: str, message: str) -> None:
+def test_the_command_names_what_is_wrong_with_the_steps(
+    calendar_2026: None, steps: str, message: str
+) -> None:
     with pytest.raises(CommandError, match=message) as info:
         _run("backward", "--end", "2026-11-27", "--steps", steps)
     assert info.value.returncode == 2

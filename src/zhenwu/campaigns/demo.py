@@ -51,7 +51,13 @@ SOURCE_SPEC = {
     "空中线缆治理": ("NT-CGB", ["NT-GDS", "NT-JSJ", "NT-YH"], "journey"),
     "集贸市场治理": ("NT-CGB", ["NT-SCJG", "NT-LJX"], "amber"),
 }
-MILESTONE_TITLES = ["摸底排查、建立问题清单", "制定整治方案并动员部署", "集中整治攻坚", "查漏补缺、巩固提升", "长效管护与验收"]
+MILESTONE_TITLES = [
+    "摸底排查、建立问题清单",
+    "制定整治方案并动员部署",
+    "集中整治攻坚",
+    "查漏补缺、巩固提升",
+    "长效管护与验收",
+]
 WEIGHTS = [15, 15, 35, 20, 15]
 STEP_SPEC = [("摸底排查", 15), ("方案制定与动员", 10), ("集中整治", 40), ("巩固提升", 20), ("检查验收", 10)]
 REPORT_TEXTS = [
@@ -93,7 +99,14 @@ def _progress_plan(kind: str, due: list[date], today: date) -> list[int]:
 
 
 def _campaign(
-    title: str, spec: tuple[str, list[str], str], *, admin: Any, leader: Any, units: dict[str, Any], today: date, rng: random.Random
+    title: str,
+    spec: tuple[str, list[str], str],
+    *,
+    admin: Any,
+    leader: Any,
+    units: dict[str, Any],
+    today: date,
+    rng: random.Random,
 ) -> Campaign:
     lead, others, kind = spec
     sample = title not in SOURCE_ACTIONS
@@ -117,7 +130,8 @@ def _campaign(
         members="\n".join(f"{units[c].name}联络员（示例）" for c in [lead, *others] if c in units),
         summary=(
             "按照“领导挂钩、部门牵头、条块结合、统筹推进”的原则，由牵头部门制定实施方案，明确目标值、时间表、"
-            "路线图、责任人，逐项落实，引导全镇群众积极参与。" + ("（方案要点为示例数据）" if not sample else "")
+            "路线图、责任人，逐项落实，引导全镇群众积极参与。"
+            + ("（方案要点为示例数据）" if not sample else "")
         ),
         report_cycle=ReportCycle.BIWEEKLY,
         is_public=kind != "planning",
@@ -139,7 +153,9 @@ def _campaign(
         actor=admin,
         campaign=campaign,
         rows=[
-            services.ObjectiveRow("问题点位整改销号", "处", Decimal(0), Decimal(rng.choice([60, 80, 120, 150]))),
+            services.ObjectiveRow(
+                "问题点位整改销号", "处", Decimal(0), Decimal(rng.choice([60, 80, 120, 150]))
+            ),
             services.ObjectiveRow("群众满意度", "%", Decimal(80), Decimal(95)),
         ],
     )
@@ -154,7 +170,9 @@ def _campaign(
     reports = []
     steps = sorted({i for i, p in enumerate(target) if p > 0})
     for n, i in enumerate(steps):
-        progress = {m.pk: target[j] for j, m in enumerate(campaign.milestones.order_by("due_date", "id")) if j <= i}
+        progress = {
+            m.pk: target[j] for j, m in enumerate(campaign.milestones.order_by("due_date", "id")) if j <= i
+        }
         report = services.report_submit(
             actor=admin,
             campaign=campaign,
@@ -165,7 +183,9 @@ def _campaign(
         )
         reports.append((report, due[i] - timedelta(days=rng.randint(0, 5))))
     for report, when in reports:
-        moment = timezone.make_aware(timezone.datetime.combine(min(when, today), timezone.datetime.min.time())) + timedelta(hours=10)
+        moment = timezone.make_aware(
+            timezone.datetime.combine(min(when, today), timezone.datetime.min.time())
+        ) + timedelta(hours=10)
         ProgressReport.objects.filter(pk=report.pk).update(created_at=moment)  # demo history: back-date
     if reports:
         last = max(min(w, today) for _, w in reports)
@@ -173,7 +193,9 @@ def _campaign(
             last_report_at=timezone.make_aware(timezone.datetime.combine(last, timezone.datetime.min.time()))
         )
         if leader is not None and len(reports) > 1:
-            services.report_review(actor=leader, report=reports[0][0], text="进展较好，继续按节点推进，注意长效管护。（示例）")
+            services.report_review(
+                actor=leader, report=reports[0][0], text="进展较好，继续按节点推进，注意长效管护。（示例）"
+            )
     if kind == "closed":
         campaign.refresh_from_db()
         services.campaign_transition(actor=admin, campaign=campaign, action=CampaignAction.CLOSE)
@@ -204,8 +226,24 @@ def _targets(admin: Any, units: dict[str, Any]) -> int:
     jfj = units.get("NT-JFJ", town)
     made = 0
     source_targets = [
-        ("科技型中小企业认定", "科技创新", "家", 100, 110, ("科技型中小企业",), "全年完成科技型中小科技企业认定110家，超额完成100家目标任务。"),
-        ("科技型中小微企业招引", "科技创新", "家", 5, 6, ("招引",), "科技型中小微企业招引目标5家，完成招引6家，通过市科技局备案认定4家。"),
+        (
+            "科技型中小企业认定",
+            "科技创新",
+            "家",
+            100,
+            110,
+            ("科技型中小企业",),
+            "全年完成科技型中小科技企业认定110家，超额完成100家目标任务。",
+        ),
+        (
+            "科技型中小微企业招引",
+            "科技创新",
+            "家",
+            5,
+            6,
+            ("招引",),
+            "科技型中小微企业招引目标5家，完成招引6家，通过市科技局备案认定4家。",
+        ),
     ]
     for title, category, measure, goal, actual, words, quote in source_targets:
         key = _metric_key(*words)
@@ -295,7 +333,9 @@ def load_demo(admin: Any) -> dict[str, int]:
     for title, lead, others, kind in GENERATED_ACTIONS:
         if lead not in units:
             lead = "NT-CGB"
-        _campaign(title, (lead, others, kind), admin=manager, leader=leader, units=units, today=today, rng=rng)
+        _campaign(
+            title, (lead, others, kind), admin=manager, leader=leader, units=units, today=today, rng=rng
+        )
         made += 1
     return {"campaigns": made, "targets": _targets(manager, units)}
 

@@ -26,11 +26,20 @@ def targets_xlsx(targets: list[Any], *, year: int) -> HttpResponse:
         Column("目标任务", lambda r: r[1].title, width=30),
         Column("计量单位", lambda r: r[1].measure_unit, width=8),
         Column("年度目标值", lambda r: float(r[1].target_value), width=10),
-        Column("完成值", lambda r: None if r[1].figures.actual is None else float(r[1].figures.actual), width=10),
-        Column("完成率(%)", lambda r: None if r[1].figures.percent is None else float(r[1].figures.percent), width=10),
+        Column(
+            "完成值", lambda r: None if r[1].figures.actual is None else float(r[1].figures.actual), width=10
+        ),
+        Column(
+            "完成率(%)",
+            lambda r: None if r[1].figures.percent is None else float(r[1].figures.percent),
+            width=10,
+        ),
         Column("完成情况", lambda r: r[1].figures.label, width=10),
         Column("数据来源", lambda r: r[1].figures.source_label, width=22),
-        *(Column(f"{n}季度末", lambda r, q=q: _quarter(q)(r[1]), width=9) for q, n in enumerate("一二三四", start=1)),
+        *(
+            Column(f"{n}季度末", lambda r, q=q: _quarter(q)(r[1]), width=9)
+            for q, n in enumerate("一二三四", start=1)
+        ),
         Column("备注", lambda r: r[1].note or r[1].evidence_note, width=30),
     ]
     return xlsx_response(

@@ -40,7 +40,9 @@ def _year_field(required: bool = False) -> forms.IntegerField:
 
 class CampaignFilterForm(StyledForm):
     year = _year_field()
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *CampaignStatus.choices])
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *CampaignStatus.choices]
+    )
     rag = forms.ChoiceField(label="进度状态", required=False, choices=[("", "全部颜色"), *Rag.choices])
 
 
@@ -51,7 +53,10 @@ class CampaignForm(StyledForm):
     leader_title = forms.CharField(label="挂钩领导职务", max_length=40, required=False)
     lead_unit = forms.ModelChoiceField(label="牵头部门", queryset=None)  # type: ignore[arg-type]
     units = forms.ModelMultipleChoiceField(
-        label="责任部门", queryset=None, required=False, help_text="牵头部门自动列入；可多选。"  # type: ignore[arg-type]
+        label="责任部门",
+        queryset=None,
+        required=False,
+        help_text="牵头部门自动列入；可多选。",  # type: ignore[arg-type]
     )
     owner_name = forms.CharField(label="责任人", max_length=40)
     members = forms.CharField(label="专班成员", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -67,7 +72,9 @@ class CampaignForm(StyledForm):
         from zhenwu.accounts.models import User
         from zhenwu.orgs.models import Unit
 
-        units = Unit.objects.visible_to(user).filter(is_active=True, kind__in=["town", "department", "village", "community"])
+        units = Unit.objects.visible_to(user).filter(
+            is_active=True, kind__in=["town", "department", "village", "community"]
+        )
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
         self.fields["leader"].queryset = User.objects.filter(  # type: ignore[attr-defined]
@@ -104,9 +111,13 @@ class ObjectiveRowForm(StyledForm):
     actual = forms.DecimalField(label="当前值", max_digits=12, decimal_places=2, required=False)
 
 
-MilestoneFormSet = forms.formset_factory(MilestoneRowForm, extra=2, max_num=20, absolute_max=20, can_delete=True)
+MilestoneFormSet = forms.formset_factory(
+    MilestoneRowForm, extra=2, max_num=20, absolute_max=20, can_delete=True
+)
 StepFormSet = forms.formset_factory(StepRowForm, extra=2, max_num=30, absolute_max=30, can_delete=True)
-ObjectiveFormSet = forms.formset_factory(ObjectiveRowForm, extra=1, max_num=10, absolute_max=10, can_delete=True)
+ObjectiveFormSet = forms.formset_factory(
+    ObjectiveRowForm, extra=1, max_num=10, absolute_max=10, can_delete=True
+)
 
 
 class ReportForm(StyledForm):
@@ -125,6 +136,7 @@ class ReportForm(StyledForm):
             self.fields[f"ms_{m.pk}"] = forms.IntegerField(
                 label=f"里程碑“{m.title}”进度(%)",
                 initial=m.progress,
+                required=False,  # left empty: unchanged
                 min_value=0,
                 max_value=100,
                 error_messages={"invalid": "进度应为 0–100 的整数。"},
@@ -132,7 +144,11 @@ class ReportForm(StyledForm):
             )
 
     def milestone_progress(self) -> dict[int, int]:
-        return {m.pk: self.cleaned_data[f"ms_{m.pk}"] for m in self.milestones if self.cleaned_data.get(f"ms_{m.pk}") is not None}
+        return {
+            m.pk: self.cleaned_data[f"ms_{m.pk}"]
+            for m in self.milestones
+            if self.cleaned_data.get(f"ms_{m.pk}") is not None
+        }
 
 
 class CommentForm(StyledForm):
@@ -159,7 +175,9 @@ class TargetForm(StyledForm):
     )
     direction = forms.ChoiceField(label="方向", choices=Direction.choices)
     source = forms.ChoiceField(label="完成值来源", choices=TargetSource.choices, widget=forms.RadioSelect)
-    metric_key = forms.ChoiceField(label="系统指标", required=False, help_text="完成值来源选“系统指标自动读取”时选择。")
+    metric_key = forms.ChoiceField(
+        label="系统指标", required=False, help_text="完成值来源选“系统指标自动读取”时选择。"
+    )
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -182,6 +200,8 @@ class TargetForm(StyledForm):
 
 
 class ActualForm(StyledForm):
-    value = forms.DecimalField(label="完成值", max_digits=14, decimal_places=2, error_messages={"invalid": "请输入数字。"})
+    value = forms.DecimalField(
+        label="完成值", max_digits=14, decimal_places=2, error_messages={"invalid": "请输入数字。"}
+    )
     note = forms.CharField(label="完成情况说明", max_length=300)
     evidence = MultipleFileField(label="佐证材料", required=False, accept=DOC_ACCEPT)

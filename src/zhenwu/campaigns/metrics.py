@@ -23,7 +23,9 @@ def _on_track(units: Sequence[Any], start: date, end: date) -> dict[int, float |
     )
     totals: dict[int, list[int]] = {}
     for c in qs:
-        rag = rag_status(list(c.milestones.all()), c.start_date, end, closed=c.status == CampaignStatus.CLOSED)
+        rag = rag_status(
+            list(c.milestones.all()), c.start_date, end, closed=c.status == CampaignStatus.CLOSED
+        )
         row = totals.setdefault(c.lead_unit_id, [0, 0])
         row[0] += int(rag.colour in ("green", "done"))
         row[1] += 1

@@ -70,7 +70,9 @@ class Campaign(BaseModel):
         ordering = ["-year", "id"]
         verbose_name = verbose_name_plural = "专项行动"
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="campaign_period")
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="campaign_period"
+            )
         ]
 
     def __str__(self) -> str:
@@ -83,7 +85,9 @@ class Campaign(BaseModel):
 class Objective(models.Model):
     """目标值: what the campaign must achieve, measurable."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="objectives")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="objectives"
+    )
     title = models.CharField("目标", max_length=120)
     measure_unit = models.CharField("计量单位", max_length=12)
     baseline = models.DecimalField("基数", max_digits=12, decimal_places=2, default=Decimal(0))
@@ -102,7 +106,9 @@ class Objective(models.Model):
 class Milestone(models.Model):
     """时间表: a milestone with its due date and weight; the weights of a campaign sum to 100."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="milestones")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="milestones"
+    )
     title = models.CharField("里程碑", max_length=120)
     due_date = models.DateField("计划完成")
     weight = models.PositiveSmallIntegerField(
@@ -132,7 +138,9 @@ class Milestone(models.Model):
 class RoadmapStep(models.Model):
     """路线图: ordered steps with a duration in working days, dated backward from the deadline (倒排节点)."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="steps")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="steps"
+    )
     position = models.PositiveSmallIntegerField("顺序")
     name = models.CharField("步骤", max_length=80)
     owner = models.CharField("责任人", max_length=40, blank=True)
@@ -154,7 +162,9 @@ class ProgressReport(BaseModel):
 
     SCOPE_UNIT = "campaign__units"
 
-    campaign = models.ForeignKey(Campaign, verbose_name="专项行动", on_delete=models.PROTECT, related_name="reports")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="专项行动", on_delete=models.PROTECT, related_name="reports"
+    )
     unit = models.ForeignKey("orgs.Unit", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
@@ -164,8 +174,12 @@ class ProgressReport(BaseModel):
     progress_before = models.DecimalField("报送前进度(%)", max_digits=5, decimal_places=1)
     progress_after = models.DecimalField("报送后进度(%)", max_digits=5, decimal_places=1)
     milestone_changes = models.JSONField("里程碑进度变化", default=list)
-    attachments = models.ManyToManyField("core.Attachment", verbose_name="佐证照片与文件", blank=True, related_name="+")
-    status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    attachments = models.ManyToManyField(
+        "core.Attachment", verbose_name="佐证照片与文件", blank=True, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
     client_token = models.CharField("提交标识", max_length=40, blank=True)  # a resubmitted form is one report
     is_sample = models.BooleanField("示例数据", default=False)
 
@@ -187,11 +201,20 @@ class LeaderComment(BaseModel):
 
     SCOPE_UNIT = "campaign__units"
 
-    campaign = models.ForeignKey(Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="comments")
-    report = models.ForeignKey(
-        ProgressReport, verbose_name="进展报告", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="专项行动", on_delete=models.CASCADE, related_name="comments"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批示人", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name="进展报告",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="批示人", on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField("批示")
 
     objects = ScopedQuerySet.as_manager()
@@ -216,10 +239,14 @@ class AnnualTarget(BaseModel):
     measure_unit = models.CharField("计量单位", max_length=12)
     target_value = models.DecimalField("年度目标值", max_digits=14, decimal_places=2)
     direction = models.CharField("方向", max_length=4, choices=Direction.choices, default=Direction.UP)
-    source = models.CharField("完成值来源", max_length=8, choices=TargetSource.choices, default=TargetSource.MANUAL)
+    source = models.CharField(
+        "完成值来源", max_length=8, choices=TargetSource.choices, default=TargetSource.MANUAL
+    )
     metric_key = models.CharField("系统指标", max_length=80, blank=True)
     manual_actual = models.DecimalField("填报完成值", max_digits=14, decimal_places=2, null=True, blank=True)
-    evidence = models.ManyToManyField("core.Attachment", verbose_name="佐证材料", blank=True, related_name="+")
+    evidence = models.ManyToManyField(
+        "core.Attachment", verbose_name="佐证材料", blank=True, related_name="+"
+    )
     evidence_note = models.CharField("完成情况说明", max_length=300, blank=True)
     actual_entered_at = models.DateTimeField("填报时间", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
@@ -245,8 +272,12 @@ class AnnualTarget(BaseModel):
 class TargetSnapshot(models.Model):
     """A target's actual frozen at a quarter's end; never changed afterwards."""
 
-    target = models.ForeignKey(AnnualTarget, verbose_name="目标任务", on_delete=models.CASCADE, related_name="snapshots")
-    quarter = models.PositiveSmallIntegerField("季度", validators=[MinValueValidator(1), MaxValueValidator(4)])
+    target = models.ForeignKey(
+        AnnualTarget, verbose_name="目标任务", on_delete=models.CASCADE, related_name="snapshots"
+    )
+    quarter = models.PositiveSmallIntegerField(
+        "季度", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     actual = models.DecimalField("季末完成值", max_digits=14, decimal_places=2, null=True)
     completion = models.DecimalField("季末完成率(%)", max_digits=7, decimal_places=1, null=True)
     frozen_at = models.DateTimeField("冻结时间", auto_now_add=True)

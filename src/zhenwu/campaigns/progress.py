@@ -63,7 +63,9 @@ class RagStatus:
         return self.planned - self.actual
 
 
-def rag_status(milestones: Sequence[MilestoneLike], start: date, today: date, *, closed: bool = False) -> RagStatus:
+def rag_status(
+    milestones: Sequence[MilestoneLike], start: date, today: date, *, closed: bool = False
+) -> RagStatus:
     actual = actual_progress(milestones)
     planned = planned_progress(milestones, start, today)
     if closed:
@@ -72,14 +74,22 @@ def rag_status(milestones: Sequence[MilestoneLike], start: date, today: date, *,
     overdue = [m for m in milestones if m.progress < 100 and today > m.due_date]
     facts = f"计划进度 {planned}%，实际进度 {actual}%"
     if gap > RED_GAP:
-        return RagStatus("red", "明显滞后", planned, actual, f"{facts}，落后 {gap} 个百分点（超过 {RED_GAP}）。")
+        return RagStatus(
+            "red", "明显滞后", planned, actual, f"{facts}，落后 {gap} 个百分点（超过 {RED_GAP}）。"
+        )
     if gap > AMBER_GAP:
-        return RagStatus("amber", "需要关注", planned, actual, f"{facts}，落后 {gap} 个百分点（{AMBER_GAP}–{RED_GAP}）。")
+        return RagStatus(
+            "amber", "需要关注", planned, actual, f"{facts}，落后 {gap} 个百分点（{AMBER_GAP}–{RED_GAP}）。"
+        )
     if overdue:
         names = "、".join(m_title(m) for m in overdue[:3])
-        return RagStatus("amber", "需要关注", planned, actual, f"{facts}；里程碑“{names}”已过计划完成日期仍未完成。")
+        return RagStatus(
+            "amber", "需要关注", planned, actual, f"{facts}；里程碑“{names}”已过计划完成日期仍未完成。"
+        )
     if gap > 0:
-        return RagStatus("green", "正常推进", planned, actual, f"{facts}，落后 {gap} 个百分点（不超过 {AMBER_GAP}）。")
+        return RagStatus(
+            "green", "正常推进", planned, actual, f"{facts}，落后 {gap} 个百分点（不超过 {AMBER_GAP}）。"
+        )
     return RagStatus("green", "正常推进", planned, actual, f"{facts}，进度符合或快于计划。")
 
 

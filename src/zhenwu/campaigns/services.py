@@ -135,12 +135,16 @@ def campaign_create(
         is_sample=is_sample,
     )
     campaign.units.set({lead_unit.pk, *(u.pk for u in units)})
-    audit_record(actor=actor, action="campaign.create", obj=campaign, after=snapshot(campaign, CAMPAIGN_FIELDS))
+    audit_record(
+        actor=actor, action="campaign.create", obj=campaign, after=snapshot(campaign, CAMPAIGN_FIELDS)
+    )
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, actor: Any, campaign: Campaign, units: Sequence[Any] | None = None, **fields: Any) -> Campaign:
+def campaign_update(
+    *, actor: Any, campaign: Campaign, units: Sequence[Any] | None = None, **fields: Any
+) -> Campaign:
     _require(actor, CAP.MANAGE, "修改专项行动")
     _changeable(Campaign, actor, campaign)
     allowed = {
@@ -162,7 +166,11 @@ def campaign_update(*, actor: Any, campaign: Campaign, units: Sequence[Any] | No
     if "end_date" in fields and campaign.steps.exists():
         _date_steps(campaign, list(campaign.steps.all()))
     audit_record(
-        actor=actor, action="campaign.update", obj=campaign, before=before, after=snapshot(campaign, CAMPAIGN_FIELDS)
+        actor=actor,
+        action="campaign.update",
+        obj=campaign,
+        before=before,
+        after=snapshot(campaign, CAMPAIGN_FIELDS),
     )
     return campaign
 
@@ -248,7 +256,8 @@ def milestones_replace(*, actor: Any, campaign: Campaign, rows: Sequence[Milesto
     _changeable(Campaign, actor, campaign)
     if campaign.status != CampaignStatus.PLANNING:
         raise DomainError(
-            f"专项行动当前状态为「{campaign.get_status_display()}」，里程碑已锁定，不能再调整。", field="milestones"
+            f"专项行动当前状态为「{campaign.get_status_display()}」，里程碑已锁定，不能再调整。",
+            field="milestones",
         )
     if not rows:
         raise DomainError("请至少设置一个里程碑。", field="milestones")
@@ -271,7 +280,9 @@ def milestones_replace(*, actor: Any, campaign: Campaign, rows: Sequence[Milesto
     before = list(campaign.milestones.values("title", "due_date", "weight"))
     campaign.milestones.all().delete()
     created = [
-        Milestone.objects.create(campaign=campaign, title=r.title.strip(), due_date=r.due_date, weight=r.weight)
+        Milestone.objects.create(
+            campaign=campaign, title=r.title.strip(), due_date=r.due_date, weight=r.weight
+        )
         for r in rows
     ]
     audit_record(
@@ -279,7 +290,9 @@ def milestones_replace(*, actor: Any, campaign: Campaign, rows: Sequence[Milesto
         action="campaign.milestones",
         obj=campaign,
         before=_plain({"milestones": before}),
-        after=_plain({"milestones": [{"title": m.title, "due_date": m.due_date, "weight": m.weight} for m in created]}),
+        after=_plain(
+            {"milestones": [{"title": m.title, "due_date": m.due_date, "weight": m.weight} for m in created]}
+        ),
     )
     return created
 
@@ -449,7 +462,9 @@ def report_review(*, actor: Any, report: ProgressReport, text: str) -> LeaderCom
     text = (text or "").strip()
     if not text:
         raise DomainError("请填写批示内容。", field="text")
-    comment = LeaderComment.objects.create(campaign=report.campaign, report=report, author=actor, text=text[:2000])
+    comment = LeaderComment.objects.create(
+        campaign=report.campaign, report=report, author=actor, text=text[:2000]
+    )
     report.status = t.target or report.status
     report.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="campaign.report_review", obj=report, after={"comment": text[:200]})
@@ -525,7 +540,16 @@ def parse_decimal(value: Any, field: str, label: str) -> Decimal:
     return number
 
 
-TARGET_FIELDS = ["unit_id", "year", "title", "measure_unit", "target_value", "direction", "source", "metric_key"]
+TARGET_FIELDS = [
+    "unit_id",
+    "year",
+    "title",
+    "measure_unit",
+    "target_value",
+    "direction",
+    "source",
+    "metric_key",
+]
 
 
 @transaction.atomic
@@ -633,5 +657,10 @@ def snapshots_freeze(*, today: date | None = None) -> int:
             )
             frozen += 1
     if frozen:
-        audit_record(actor=SYSTEM, action="target.snapshots", object_type="campaigns.targetsnapshot", extra={"frozen": frozen})
+        audit_record(
+            actor=SYSTEM,
+            action="target.snapshots",
+            object_type="campaigns.targetsnapshot",
+            extra={"frozen": frozen},
+        )
     return frozen

@@ -55,7 +55,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     campaigns = selectors.campaign_list(user=request.user, **filters)
-    counts = {colour: sum(1 for c in campaigns if c.rag.colour == colour) for colour in ("green", "amber", "red", "done")}  # type: ignore[attr-defined]
+    counts = {
+        colour: sum(1 for c in campaigns if c.rag.colour == colour)
+        for colour in ("green", "amber", "red", "done")
+    }  # type: ignore[attr-defined]
     return render(
         request,
         "campaigns/campaign_list.html",
@@ -74,16 +77,22 @@ def _save_campaign(request: HttpRequest, form: f.CampaignForm, campaign: Campaig
     try:
         plan = None
         if d.get("plan_document"):
-            plan = attachment_create(actor=request.user, upload=d["plan_document"], allowed_types=DOCUMENT_TYPES)
+            plan = attachment_create(
+                actor=request.user, upload=d["plan_document"], allowed_types=DOCUMENT_TYPES
+            )
         fields = {k: d[k] for k in (
             "title", "year", "summary", "leader", "leader_title", "lead_unit", "owner_name", "members",
             "start_date", "end_date", "report_cycle", "is_public",
         )}  # fmt: skip
         if campaign is None:
-            return services.campaign_create(actor=request.user, units=list(d["units"]), plan_document=plan, **fields)
+            return services.campaign_create(
+                actor=request.user, units=list(d["units"]), plan_document=plan, **fields
+            )
         if plan is not None:
             fields["plan_document"] = plan
-        return services.campaign_update(actor=request.user, campaign=campaign, units=list(d["units"]), **fields)
+        return services.campaign_update(
+            actor=request.user, campaign=campaign, units=list(d["units"]), **fields
+        )
     except DomainError as exc:
         form_error(form, exc)
         return None
@@ -105,10 +114,23 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_scoped_object(Campaign.objects.all(), request.user, "change", pk=pk)
     initial = {
-        **{k: getattr(campaign, k) for k in (
-            "title", "year", "summary", "leader", "leader_title", "lead_unit", "owner_name", "members",
-            "start_date", "end_date", "report_cycle", "is_public",
-        )},  # fmt: skip
+        **{
+            k: getattr(campaign, k)
+            for k in (
+                "title",
+                "year",
+                "summary",
+                "leader",
+                "leader_title",
+                "lead_unit",
+                "owner_name",
+                "members",
+                "start_date",
+                "end_date",
+                "report_cycle",
+                "is_public",
+            )
+        },  # fmt: skip
         "units": list(campaign.units.all()),
     }
     form = f.CampaignForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
@@ -125,13 +147,22 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     milestones = list(campaign.milestones.all())
     can_change = _can_change(request.user, campaign)
-    can_report = can_change and user_has_capability(request.user, CAP.REPORT) and campaign.status == CampaignStatus.ACTIVE
+    can_report = (
+        can_change
+        and user_has_capability(request.user, CAP.REPORT)
+        and campaign.status == CampaignStatus.ACTIVE
+    )
     report_form = f.ReportForm(milestones=milestones, initial={"client_token": secrets.token_hex(16)})
     return _detail(request, campaign, milestones, can_change, can_report, report_form)
 
 
 def _detail(
-    request: HttpRequest, campaign: Campaign, milestones: list[Any], can_change: bool, can_report: bool, report_form: Any
+    request: HttpRequest,
+    campaign: Campaign,
+    milestones: list[Any],
+    can_change: bool,
+    can_report: bool,
+    report_form: Any,
 ) -> HttpResponse:
     rag = selectors.campaign_rag(campaign)
     actions = [
@@ -174,7 +205,9 @@ def _uploads(request: HttpRequest, photos: list[Any], files: list[Any]) -> list[
 @staff_required
 @require_POST
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_scoped_object(Campaign.objects.select_related("lead_unit", "leader"), request.user, "change", pk=pk)
+    campaign = get_scoped_object(
+        Campaign.objects.select_related("lead_unit", "leader"), request.user, "change", pk=pk
+    )
     if not user_has_capability(request.user, CAP.REPORT):
         raise PermissionDenied("您没有报送专项行动进展的权限。")
     milestones = list(campaign.milestones.all())
@@ -226,7 +259,10 @@ def campaign_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(campaign.get_absolute_url())
     try:
         services.campaign_transition(
-            actor=request.user, campaign=campaign, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
+            actor=request.user,
+            campaign=campaign,
+            action=form.cleaned_data["action"],
+            note=form.cleaned_data["note"],
         )
         messages.success(request, "状态已更新。")
     except PermissionDeniedError:
@@ -269,9 +305,13 @@ def campaign_milestones(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         f.MilestoneFormSet,
-        lambda c: [{"title": m.title, "due_date": m.due_date, "weight": m.weight} for m in c.milestones.all()],
+        lambda c: [
+            {"title": m.title, "due_date": m.due_date, "weight": m.weight} for m in c.milestones.all()
+        ],
         lambda c, rows: services.milestones_replace(
-            actor=request.user, campaign=c, rows=[services.MilestoneRow(r["title"], r["due_date"], r["weight"]) for r in rows]
+            actor=request.user,
+            campaign=c,
+            rows=[services.MilestoneRow(r["title"], r["due_date"], r["weight"]) for r in rows],
         ),
         "campaigns/milestones_form.html",
         "里程碑已保存。",
@@ -286,7 +326,9 @@ def campaign_roadmap(request: HttpRequest, pk: int) -> HttpResponse:
         f.StepFormSet,
         lambda c: [{"name": s.name, "owner": s.owner, "days": s.days} for s in c.steps.all()],
         lambda c, rows: services.roadmap_replace(
-            actor=request.user, campaign=c, rows=[services.StepRow(r["name"], r["days"], r["owner"]) for r in rows]
+            actor=request.user,
+            campaign=c,
+            rows=[services.StepRow(r["name"], r["days"], r["owner"]) for r in rows],
         ),
         "campaigns/roadmap_form.html",
         "路线图已按完成时限倒排。",
@@ -300,7 +342,10 @@ def campaign_objectives(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         f.ObjectiveFormSet,
         lambda c: [
-            {k: getattr(o, k) for k in ("title", "measure_unit", "baseline", "target_value", "direction", "actual")}
+            {
+                k: getattr(o, k)
+                for k in ("title", "measure_unit", "baseline", "target_value", "direction", "actual")
+            }
             for o in c.objectives.all()
         ],
         lambda c, rows: services.objectives_replace(
@@ -308,7 +353,12 @@ def campaign_objectives(request: HttpRequest, pk: int) -> HttpResponse:
             campaign=c,
             rows=[
                 services.ObjectiveRow(
-                    r["title"], r["measure_unit"], r["baseline"] or 0, r["target_value"], r["direction"], r["actual"]
+                    r["title"],
+                    r["measure_unit"],
+                    r["baseline"] or 0,
+                    r["target_value"],
+                    r["direction"],
+                    r["actual"],
                 )
                 for r in rows
             ],
@@ -364,7 +414,10 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("记录不存在或不在您的数据范围内。")
     inline = att.content_type in IMAGE_TYPES
     return FileResponse(
-        att.file.open("rb"), content_type=att.content_type, filename=att.original_name, as_attachment=not inline
+        att.file.open("rb"),
+        content_type=att.content_type,
+        filename=att.original_name,
+        as_attachment=not inline,
     )
 
 
@@ -375,7 +428,9 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 def target_list(request: HttpRequest) -> HttpResponse:
     form = f.TargetFilterForm(request.GET or None)
     years = selectors.target_years(user=request.user)
-    year = (form.cleaned_data.get("year") if form.is_valid() else None) or (years[0] if years else timezone.localdate().year)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or (
+        years[0] if years else timezone.localdate().year
+    )
     targets = selectors.target_list(user=request.user, year=year)
     return render(
         request,
@@ -401,7 +456,11 @@ def target_export(request: HttpRequest) -> HttpResponse:
 
 @capability_required(CAP.MANAGE_TARGETS)
 def target_create(request: HttpRequest) -> HttpResponse:
-    form = f.TargetForm(request.POST or None, user=request.user, initial={"year": timezone.localdate().year, "source": "manual"})
+    form = f.TargetForm(
+        request.POST or None,
+        user=request.user,
+        initial={"year": timezone.localdate().year, "source": "manual"},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -441,7 +500,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             d = form.cleaned_data
             try:
                 evidence = [
-                    attachment_create(actor=request.user, upload=u, allowed_types=DOCUMENT_TYPES) for u in d["evidence"]
+                    attachment_create(actor=request.user, upload=u, allowed_types=DOCUMENT_TYPES)
+                    for u in d["evidence"]
                 ]
                 services.target_enter_actual(
                     actor=request.user, target=target, value=d["value"], note=d["note"], evidence=evidence

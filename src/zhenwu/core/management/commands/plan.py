@@ -23,7 +23,7 @@ def parse_steps(text: str) -> list[tuple[str, int]]:
     except ValueError:
         raise CommandError("--steps 不是合法的 JSON 列表。", returncode=2) from None
     if not isinstance(raw, list) or not raw:
-        raise CommandError("--steps 应为非空列表，每项形如 {\"name\": \"步骤\", \"days\": 5}。", returncode=2)
+        raise CommandError('--steps 应为非空列表，每项形如 {"name": "步骤", "days": 5}。', returncode=2)
     steps: list[tuple[str, int]] = []
     for i, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
