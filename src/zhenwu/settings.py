@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-anchor": {"task": "zhenwu.audit.tasks.export_audit_anchor", "schedule": 60.0},
     "notify-retry": {"task": "zhenwu.core.tasks.retry_notifications", "schedule": 60.0},
     "calendar-next-year": {"task": "zhenwu.core.tasks.check_next_calendar_year", "schedule": 86400.0},
+    "dashboard-rollups": {"task": "zhenwu.dashboard.tasks.refresh_rollups", "schedule": 120.0},
+    "dashboard-rollups-rebuild": {"task": "zhenwu.dashboard.tasks.rebuild_rollups", "schedule": 86400.0},
 }
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
