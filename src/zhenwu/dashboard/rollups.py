@@ -147,10 +147,7 @@ def refresh_small(*, now: datetime | None = None) -> int:
     ):
         counts[("hl.open", unit_id, deadline.isoformat())] += 1
     for c in Campaign.objects.prefetch_related("milestones"):
-        if c.status == "planning":
-            colour = "planning"
-        else:
-            colour = campaign_rag(c, today).colour
+        colour = "planning" if c.status == "planning" else campaign_rag(c, today).colour
         counts[(f"cp.{colour}", c.lead_unit_id, "")] += 1
     for t in AnnualTarget.objects.select_related("unit"):
         fig = target_figures(t)
