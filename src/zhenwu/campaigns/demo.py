@@ -10,7 +10,7 @@ Dates are relative to today so every colour is current. Idempotent; written thro
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -135,7 +135,7 @@ def _campaign(
         ),
         report_cycle=ReportCycle.BIWEEKLY,
         is_public=kind != "planning",
-        is_sample=True,  # the task force is in the source; its plan, dates and figures are generated
+        is_sample=sample,  # the three named task forces are in the source; the other fifteen are generated
     )
     span = (end - start).days
     due = [start + timedelta(days=span * k // 5) for k in range(1, 6)]
@@ -182,16 +182,14 @@ def _campaign(
             is_sample=True,
         )
         reports.append((report, due[i] - timedelta(days=rng.randint(0, 5))))
+    moments = []
     for report, when in reports:
-        moment = timezone.make_aware(
-            timezone.datetime.combine(min(when, today), timezone.datetime.min.time())
-        ) + timedelta(hours=10)
+        when = min(when, today - timedelta(days=rng.randint(1, 6)))
+        moment = timezone.make_aware(datetime.combine(when, time(10, 0)))
         ProgressReport.objects.filter(pk=report.pk).update(created_at=moment)  # demo history: back-date
+        moments.append(moment)
     if reports:
-        last = max(min(w, today) for _, w in reports)
-        Campaign.objects.filter(pk=campaign.pk).update(
-            last_report_at=timezone.make_aware(timezone.datetime.combine(last, timezone.datetime.min.time()))
-        )
+        Campaign.objects.filter(pk=campaign.pk).update(last_report_at=max(moments))
         if leader is not None and len(reports) > 1:
             services.report_review(
                 actor=leader, report=reports[0][0], text="进展较好，继续按节点推进，注意长效管护。（示例）"

@@ -47,7 +47,12 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         rollups.refresh()
         refreshed = rollups.refreshed_at()
     data = build(user=request.user)
-    return render(request, "dashboard/cockpit.html", {"c": data, "refreshed_at": refreshed})
+    from zhenwu.campaigns.selectors import report_list
+
+    reports = report_list(user=request.user)[:5]  # the latest five, by index: a list, not a figure
+    return render(
+        request, "dashboard/cockpit.html", {"c": data, "refreshed_at": refreshed, "reports": reports}
+    )
 
 
 PART_LABELS = {

@@ -36,6 +36,12 @@ def _campaigns() -> dict[str, Any]:
     return {"rows": rows[:5], "total": len(rows), "counts": counts}
 
 
+def _latest_article() -> Any:
+    from zhenwu.hotline.selectors import public_articles
+
+    return public_articles().order_by("-published_at").first()
+
+
 def index(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and not request.GET.get("public"):
         return redirect("dashboard:home")
@@ -46,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "today": today_info(),
             "entries": portal_entries(),
             "board": _honour_board(),
+            "article": _latest_article(),
             "campaigns": _campaigns(),
             "h5_url": request.build_absolute_uri(reverse("workorders:h5_submit")),
         },
