@@ -18,13 +18,14 @@ _numbers = count(1)
 
 def order(unit: Any, *, status: str = "handling", created: datetime = NOW, deadline: datetime | None = None,
           satisfaction: str = "", rated: datetime | None = None) -> Any:  # fmt: skip
-    from zhenwu.workorders.models import WorkOrder
+    from zhenwu.workorders.models import OrderEvent, WorkOrder
 
     o = WorkOrder.objects.create(
         number=f"T{next(_numbers):06d}", channel="web", description="路灯不亮", status=status, lead_unit=unit,
         deadline=deadline, satisfaction=satisfaction, rated_at=rated,
     )  # fmt: skip
     WorkOrder.objects.filter(pk=o.pk).update(created_at=created)
+    OrderEvent.objects.create(order=o, action="create", to_status=status)  # as every service write does
     return o
 
 
@@ -89,6 +90,9 @@ def test_one_changed_order_refreshes_only_its_unit(town: Any, time_machine: Any)
     assert _numbers_of(cockpit(user=town.leader))["已超期"] == 3
     o.status = "closed"
     o.save()
+    from zhenwu.workorders.models import OrderEvent
+
+    OrderEvent.objects.create(order=o, action="callback", from_status="handling", to_status="closed")
     time_machine.move_to(NOW + timedelta(minutes=6), tick=False)
     rollups.refresh_orders()
     assert _numbers_of(cockpit(user=town.leader))["已超期"] == 2
@@ -143,3 +147,27 @@ def test_campaign_colours_are_counted(town: Any) -> None:
     rollups.refresh_all()
     by = {r["colour"]: r["value"] for r in cockpit(user=town.leader).campaigns}
     assert by["red"] == 1 and by["planning"] == 1 and by["green"] == 0
+
+
+def test_incremental_totals_equal_a_full_rebuild(town: Any, time_machine: Any) -> None:
+    from zhenwu.dashboard import rollups
+    from zhenwu.dashboard.cockpit import cockpit
+    from zhenwu.workorders.models import OrderEvent, WorkOrder
+
+    time_machine.move_to(NOW + timedelta(minutes=1), tick=False)
+    rollups.refresh_all()
+    time_machine.move_to(NOW + timedelta(minutes=4), tick=False)
+    first = WorkOrder.objects.filter(lead_unit=town.yahe, status="handling").first()
+    WorkOrder.objects.filter(pk=first.pk).update(status="closed", satisfaction="unsatisfied", rated_at=NOW)
+    OrderEvent.objects.create(order=first, action="rate", to_status="closed")
+    moved = WorkOrder.objects.filter(lead_unit=town.lujiaxiang, status="handling").first()
+    WorkOrder.objects.filter(pk=moved.pk).update(lead_unit=town.yahe)
+    OrderEvent.objects.create(order=moved, action="reassign", unit=town.lujiaxiang)
+    order(town.department, deadline=NOW - timedelta(days=9))
+    rollups.refresh_orders()
+    incremental = cockpit(user=town.leader)
+    rollups.refresh_all()
+    rebuilt = cockpit(user=town.leader)
+    assert _numbers_of(incremental) == _numbers_of(rebuilt)
+    assert incremental.satisfaction_trend == rebuilt.satisfaction_trend
+    assert incremental.units_table == rebuilt.units_table

@@ -45,6 +45,14 @@ class Scope:
     def q(self) -> Q:
         return Q() if self.unit_ids is None else Q(unit_id__in=self.unit_ids)
 
+    def order_key(self, key: str) -> Q:
+        """A work-order key: the town reads the totals row kept by the refresh, a unit leader its units' rows."""
+        from zhenwu.dashboard.rollups import TOTAL
+
+        if self.unit_ids is None:
+            return Q(key=TOTAL + key, unit__isnull=True)
+        return Q(key=key, unit_id__in=self.unit_ids)
+
 
 def reader_scope(user: Any) -> Scope:
     q = scope_q(Unit, user, "view")
@@ -58,7 +66,8 @@ def reader_scope(user: Any) -> Scope:
 
 
 def _sum(scope: Scope, key: str, **filters: Any) -> float:
-    total = Figure.objects.filter(scope.q(), key=key, **filters).aggregate(s=Sum("value"))["s"]
+    q = scope.order_key(key) if key.startswith("wo.") else scope.q() & Q(key=key)
+    total = Figure.objects.filter(q, **filters).aggregate(s=Sum("value"))["s"]
     return float(total or 0)
 
 
@@ -118,11 +127,13 @@ def _orders(c: Cockpit) -> None:
     overdue = _sum(scope, "wo.open", period__lt=today.isoformat(), period__gt="")
     months = _months_back(today, 12)
     rows = (
-        Figure.objects.filter(scope.q(), key__in=["wo.rated", "wo.satisfied"], period__in=months)
+        Figure.objects.filter(
+            scope.order_key("wo.rated") | scope.order_key("wo.satisfied"), period__in=months
+        )
         .values("key", "period")
         .annotate(s=Sum("value"))
     )
-    by = {(r["key"], r["period"]): r["s"] for r in rows}
+    by = {(r["key"].removeprefix("t:"), r["period"]): r["s"] for r in rows}
     c.satisfaction_trend = [
         {
             "month": m,

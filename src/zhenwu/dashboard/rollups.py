@@ -1,8 +1,8 @@
 """Keeping the 驾驶舱's rollup tables current.
 
-- ``refresh_orders()``: incremental. Work orders changed since the watermark (and units named in their
-  timeline since then, so a reassignment also refreshes the unit it left) have their units' rows
-  rebuilt — a grouped query over one unit's orders, not over the town's million.
+- ``refresh_orders()``: incremental. The units of the orders whose timeline (OrderEvent, indexed by
+  time) has entries since the watermark — the order's lead unit and the unit the event names — get
+  their rows rebuilt: grouped queries over one unit's orders, not over the town's million.
 - ``refresh_small()``: hotline commitments, campaigns and targets — tens or hundreds of rows, rebuilt.
 - ``refresh_all()``: everything from scratch (nightly, and after a bulk load).
 Beat runs ``refresh_orders`` + ``refresh_small`` every two minutes; the page shows the refresh time.
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ ORDER_KEYS = ("wo.received", "wo.rated", "wo.satisfied", "wo.open")
 SMALL_KEYS_PREFIX = ("hl.", "cp.", "tg.")
 STALE_MINUTES = 5  # the page catches up itself when beat has not refreshed for this long
 NO_UNIT = 0  # the key used in memory for orders not yet dispatched (unit NULL in the table)
+TOTAL = "t:"  # town-wide totals of each work-order key: key "t:wo.open", unit NULL, kept by deltas
 
 
 def _state(name: str) -> RollupState | None:
@@ -98,35 +99,77 @@ def _month(value: Any) -> str:
 
 def refresh_orders(*, now: datetime | None = None) -> int:
     """Rebuild the work-order rows of the units whose orders changed since the last refresh."""
-    from zhenwu.workorders.models import OrderEvent, WorkOrder
+    from zhenwu.workorders.models import OrderEvent
 
     now = now or timezone.now()
     state = _state("orders")
     if state is None or state.watermark is None:
         return refresh_orders_all(now=now)
     since = state.watermark - timedelta(seconds=5)  # commits racing the previous refresh are seen again
-    changed = set(
-        WorkOrder.objects.filter(updated_at__gte=since).values_list("lead_unit_id", flat=True).distinct()
-    )
-    changed |= set(
-        OrderEvent.objects.filter(created_at__gte=since, unit__isnull=False)
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
+    # The orders' timeline is the change feed: every service write to an order records an event
+    # (indexed by time), naming the unit involved; the order's own table has no index on updated_at.
+    changed: set[int | None] = set()
+    for lead_id, unit_id in OrderEvent.objects.filter(created_at__gte=since).values_list(
+        "order__lead_unit_id", "unit_id"
+    ):
+        changed.add(lead_id)
+        if unit_id is not None:
+            changed.add(unit_id)
     units = {NO_UNIT if u is None else u for u in changed}
     with transaction.atomic():
+        # One refresh at a time (beat and a page catching up may meet): totals move by deltas.
+        RollupState.objects.select_for_update().filter(name="orders").first()
         if units:
-            Figure.objects.filter(_figure_unit_filter(units), key__in=ORDER_KEYS).delete()
-            Figure.objects.bulk_create(_order_rows(_unit_filter(units)), batch_size=2000)
+            _apply_diff(units)
         _mark("orders", at=now, watermark=now)
     return len(units)
+
+
+def _apply_diff(units: set[int]) -> int:
+    """Write only the rows that changed: after one order moved, one to three rows, not the unit's hundred."""
+    fresh = {(f.key, f.unit_id, f.period): f.value for f in _order_rows(_unit_filter(units))}
+    stale: dict[tuple[str, int | None, str], tuple[int, float]] = {
+        (key, unit_id, period): (pk, value)
+        for pk, key, unit_id, period, value in Figure.objects.filter(
+            _figure_unit_filter(units), key__in=ORDER_KEYS
+        ).values_list("pk", "key", "unit_id", "period", "value")
+    }
+    deltas: dict[tuple[str, str], float] = defaultdict(float)
+    gone = [pk for k, (pk, _v) in stale.items() if k not in fresh]
+    for k, (_pk, v) in stale.items():
+        if k not in fresh:
+            deltas[(k[0], k[2])] -= v
+    if gone:
+        Figure.objects.filter(pk__in=gone).delete()
+    changed = 0
+    for k, value in fresh.items():
+        old = stale.get(k)
+        if old is None:
+            deltas[(k[0], k[2])] += value
+        elif old[1] != value:
+            Figure.objects.filter(pk=old[0]).update(value=value)
+            deltas[(k[0], k[2])] += value - old[1]
+            changed += 1
+    new = [Figure(key=k[0], unit_id=k[1], period=k[2], value=v) for k, v in fresh.items() if k not in stale]
+    if new:
+        Figure.objects.bulk_create(new)
+    for (key, period), delta in deltas.items():
+        if delta and not Figure.objects.filter(key=TOTAL + key, unit__isnull=True, period=period).update(
+            value=F("value") + delta
+        ):
+            Figure.objects.create(key=TOTAL + key, unit=None, period=period, value=delta)
+    return len(gone) + changed + len(new)
 
 
 def refresh_orders_all(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
-        Figure.objects.filter(key__in=ORDER_KEYS).delete()
+        Figure.objects.filter(key__in=ORDER_KEYS + tuple(TOTAL + k for k in ORDER_KEYS)).delete()
         rows = _order_rows(None)
+        totals: dict[tuple[str, str], float] = defaultdict(float)
+        for f in rows:
+            totals[(f.key, f.period)] += f.value
+        rows += [Figure(key=TOTAL + k, unit=None, period=p, value=v) for (k, p), v in totals.items()]
         Figure.objects.bulk_create(rows, batch_size=5000)
         _mark("orders", at=now, watermark=now)
     return len(rows)
