@@ -31,8 +31,8 @@ def _honour_board() -> dict[str, Any] | None:
 def _campaigns() -> dict[str, Any]:
     from zhenwu.campaigns.selectors import public_campaigns
 
-    rows = public_campaigns()
-    counts = {k: sum(1 for c in rows if c.rag.colour == k) for k in ("green", "amber", "red", "done")}  # type: ignore[attr-defined]
+    rows: list[Any] = public_campaigns()
+    counts = {k: sum(1 for c in rows if c.rag.colour == k) for k in ("green", "amber", "red", "done")}
     return {"rows": rows[:5], "total": len(rows), "counts": counts}
 
 
