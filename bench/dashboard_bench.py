@@ -42,6 +42,7 @@ ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 UNITS = int(os.environ.get("BENCH_UNITS", "1000"))
 TARGETS = int(os.environ.get("BENCH_TARGETS", "500"))
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+REFRESH_RUNS = int(os.environ.get("BENCH_REFRESH_RUNS", "12"))
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime.now(SH).replace(microsecond=0)
 
@@ -272,9 +273,15 @@ def bench() -> None:
     town_ms = timed(lambda: town_client.get("/cockpit/"), RUNS)
     head_ms = timed(lambda: head_client.get("/cockpit/"), RUNS)
 
-    orders = list(WorkOrder.objects.filter(status="handling").order_by("?").values_list("pk", flat=True)[:20])
+    # One change at a time: each refresh re-reads the last OVERLAP_SECONDS of the timeline, so wait that
+    # long between changes (beat runs every two minutes; this measures the refresh after one change).
+    orders = list(
+        WorkOrder.objects.filter(status="handling").order_by("?").values_list("pk", flat=True)[:REFRESH_RUNS]
+    )
     refresh_ms = []
+    rollups.refresh_orders()
     for pk in orders:
+        time.sleep(rollups.OVERLAP_SECONDS + 0.5)
         WorkOrder.objects.filter(pk=pk).update(status="closed", updated_at=datetime.now(SH))
         OrderEvent.objects.create(order_id=pk, action="callback", from_status="handling", to_status="closed")
         t0 = time.perf_counter()

@@ -173,3 +173,20 @@ def test_the_demo_loads_18_campaigns_with_mixed_colours(db: Any, time_machine: A
     assert wire.rag.colour == "amber" and wire.is_public
     sme = AnnualTarget.objects.get(year=2022, title="科技型中小企业认定")
     assert (sme.target_value, selectors.target_figures(sme).actual) == (100, 110)
+
+
+def test_an_oversized_photo_is_refused_and_nothing_is_written(world: World, client: Any, settings: Any) -> None:
+    settings.ZHENWU_UPLOAD_MAX_BYTES = 50
+    response = login(client, world.cast.yahe_cadre).post(
+        f"/campaigns/{world.campaign.pk}/report/",
+        {"text": "背街小巷线缆已全部规整，拆除废弃线缆。", "photos": png_upload()},
+    )
+    assert response.status_code == 200 and "文件过大" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_wrong_id_is_a_chinese_404(world: World, client: Any) -> None:
+    c = login(client, world.cast.town_admin)
+    for url in ("/campaigns/999999/", "/campaigns/reports/999999/", "/targets/999999/", "/campaigns/files/999999/"):
+        response = c.get(url)
+        assert response.status_code == 404 and "不存在" in response.content.decode(), url

@@ -25,6 +25,7 @@ from zhenwu.dashboard.models import Figure, RollupState
 
 ORDER_KEYS = ("wo.received", "wo.rated", "wo.satisfied", "wo.open")
 SMALL_KEYS_PREFIX = ("hl.", "cp.", "tg.")
+OVERLAP_SECONDS = 5  # a transaction that wrote its event just before the last refresh but committed after it
 STALE_MINUTES = 5  # the page catches up itself when beat has not refreshed for this long
 NO_UNIT = 0  # the key used in memory for orders not yet dispatched (unit NULL in the table)
 TOTAL = "t:"  # town-wide totals of each work-order key: key "t:wo.open", unit NULL, kept by deltas
@@ -55,10 +56,13 @@ def _figure_unit_filter(unit_ids: Iterable[int]) -> Q:
 
 
 def _order_rows(unit_filter: Q | None) -> list[Figure]:
-    from zhenwu.workorders.choices import CLOSED_STATES, Satisfaction
+    """The work-order rows: grouped in SQL for the whole town, in one pass for a few units."""
+    from zhenwu.workorders.choices import OPEN_STATES, Satisfaction
     from zhenwu.workorders.models import WorkOrder
 
-    qs = WorkOrder.objects.all() if unit_filter is None else WorkOrder.objects.filter(unit_filter)
+    if unit_filter is not None:
+        return _unit_order_rows(unit_filter)
+    qs = WorkOrder.objects.all()
     rows: list[Figure] = []
     for r in (
         qs.annotate(m=TruncMonth("created_at", tzinfo=SHANGHAI))
@@ -79,15 +83,43 @@ def _order_rows(unit_filter: Q | None) -> list[Figure]:
         period = _month(r["m"])
         rows.append(Figure(key="wo.rated", unit_id=r["lead_unit_id"], period=period, value=r["n"]))
         rows.append(Figure(key="wo.satisfied", unit_id=r["lead_unit_id"], period=period, value=r["s"]))
-    for r in (
-        qs.exclude(status__in=CLOSED_STATES)
-        .annotate(d=TruncDate("deadline", tzinfo=SHANGHAI))
+    rows += _open_rows(qs.filter(status__in=OPEN_STATES))
+    return rows
+
+
+def _open_rows(qs: Any) -> list[Figure]:
+    return [
+        Figure(
+            key="wo.open",
+            unit_id=r["lead_unit_id"],
+            period=r["d"].isoformat() if r["d"] else "",
+            value=r["n"],
+        )
+        for r in qs.annotate(d=TruncDate("deadline", tzinfo=SHANGHAI))
         .values("lead_unit_id", "d")
         .annotate(n=Count("id"))
         .order_by()
+    ]
+
+
+def _unit_order_rows(unit_filter: Q) -> list[Figure]:
+    """A few units' rows: one pass over their orders' three timestamps (one heap visit per order, not
+    one per grouping), and the open ones through the (lead_unit, status, deadline) index."""
+    from zhenwu.workorders.choices import OPEN_STATES, Satisfaction
+    from zhenwu.workorders.models import WorkOrder
+
+    good = {Satisfaction.SATISFIED, Satisfaction.BASIC}
+    counts: dict[tuple[str, int | None, str], float] = defaultdict(float)
+    for unit_id, created, rated, satisfaction in WorkOrder.objects.filter(unit_filter).values_list(
+        "lead_unit_id", "created_at", "rated_at", "satisfaction"
     ):
-        period = r["d"].isoformat() if r["d"] else ""
-        rows.append(Figure(key="wo.open", unit_id=r["lead_unit_id"], period=period, value=r["n"]))
+        counts[("wo.received", unit_id, _month(created))] += 1
+        if rated is not None and satisfaction:
+            month = _month(rated)
+            counts[("wo.rated", unit_id, month)] += 1
+            counts[("wo.satisfied", unit_id, month)] += satisfaction in good
+    rows = [Figure(key=k, unit_id=u, period=p, value=v) for (k, u, p), v in counts.items()]
+    rows += _open_rows(WorkOrder.objects.filter(unit_filter, status__in=OPEN_STATES))
     return rows
 
 
@@ -105,7 +137,9 @@ def refresh_orders(*, now: datetime | None = None) -> int:
     state = _state("orders")
     if state is None or state.watermark is None:
         return refresh_orders_all(now=now)
-    since = state.watermark - timedelta(seconds=5)  # commits racing the previous refresh are seen again
+    since = state.watermark - timedelta(
+        seconds=OVERLAP_SECONDS
+    )  # commits racing the last refresh are seen again
     # The orders' timeline is the change feed: every service write to an order records an event
     # (indexed by time), naming the unit involved; the order's own table has no index on updated_at.
     changed: set[int | None] = set()
