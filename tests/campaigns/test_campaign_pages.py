@@ -175,7 +175,9 @@ def test_the_demo_loads_18_campaigns_with_mixed_colours(db: Any, time_machine: A
     assert (sme.target_value, selectors.target_figures(sme).actual) == (100, 110)
 
 
-def test_an_oversized_photo_is_refused_and_nothing_is_written(world: World, client: Any, settings: Any) -> None:
+def test_an_oversized_photo_is_refused_and_nothing_is_written(
+    world: World, client: Any, settings: Any
+) -> None:
     settings.ZHENWU_UPLOAD_MAX_BYTES = 50
     response = login(client, world.cast.yahe_cadre).post(
         f"/campaigns/{world.campaign.pk}/report/",
@@ -187,6 +189,50 @@ def test_an_oversized_photo_is_refused_and_nothing_is_written(world: World, clie
 
 def test_a_wrong_id_is_a_chinese_404(world: World, client: Any) -> None:
     c = login(client, world.cast.town_admin)
-    for url in ("/campaigns/999999/", "/campaigns/reports/999999/", "/targets/999999/", "/campaigns/files/999999/"):
+    for url in (
+        "/campaigns/999999/",
+        "/campaigns/reports/999999/",
+        "/targets/999999/",
+        "/campaigns/files/999999/",
+    ):
         response = c.get(url)
         assert response.status_code == 404 and "不存在" in response.content.decode(), url
+
+
+def test_photos_are_reencoded_without_their_exif(world: World, client: Any) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    Image.new("RGB", (4000, 100), (10, 20, 30)).save(buf, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile(
+        "现场.jpg", buf.getvalue() + b"<script>payload</script>", content_type="image/jpeg"
+    )
+    login(client, world.cast.yahe_cadre).post(
+        f"/campaigns/{world.campaign.pk}/report/",
+        {"text": "背街小巷线缆已全部规整，拆除废弃线缆。", "photos": upload},
+    )
+    att = ProgressReport.objects.get().attachments.get()
+    data = att.file.open("rb").read()
+    assert b"SecretCam" not in data and b"payload" not in data
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.size == (2560, 64)
+
+
+def test_a_damaged_photo_is_a_chinese_error(world: World, client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    broken = SimpleUploadedFile("坏.jpg", b"\xff\xd8\xff\xe0" + b"0" * 200, content_type="image/jpeg")
+    response = login(client, world.cast.yahe_cadre).post(
+        f"/campaigns/{world.campaign.pk}/report/",
+        {"text": "背街小巷线缆已全部规整，拆除废弃线缆。", "photos": [png_upload(), broken]},
+    )
+    assert response.status_code == 200 and "已损坏" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    from zhenwu.core.models import Attachment
+
+    assert not Attachment.objects.exists()  # the good photo uploaded before it is rolled back too

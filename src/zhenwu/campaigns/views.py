@@ -6,9 +6,11 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +23,7 @@ from zhenwu.campaigns.capabilities import CAPABILITIES as CAP
 from zhenwu.campaigns.choices import CAMPAIGN_MACHINE, CampaignStatus, ReportStatus
 from zhenwu.campaigns.models import AnnualTarget, Campaign, ProgressReport
 from zhenwu.campaigns.progress import RAG_RULE
+from zhenwu.campaigns.uploads import reencode_image
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.core.models import Attachment
 from zhenwu.core.services import DOCUMENT_TYPES, IMAGE_TYPES, attachment_create
@@ -197,7 +200,13 @@ def _detail(
 
 
 def _uploads(request: HttpRequest, photos: list[Any], files: list[Any]) -> list[Attachment]:
-    made = [attachment_create(actor=request.user, upload=p, allowed_types=IMAGE_TYPES) for p in photos]
+    limit = settings.ZHENWU_UPLOAD_MAX_BYTES
+    made = [
+        attachment_create(
+            actor=request.user, upload=reencode_image(p, max_bytes=limit), allowed_types=IMAGE_TYPES
+        )
+        for p in photos
+    ]
     made += [attachment_create(actor=request.user, upload=u, allowed_types=PDF_AND_OFFICE) for u in files]
     return made
 
@@ -215,15 +224,16 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            report = services.report_submit(
-                actor=request.user,
-                campaign=campaign,
-                text=d["text"],
-                problems=d["problems"],
-                milestone_progress=form.milestone_progress(),
-                attachments=_uploads(request, d["photos"], d["files"]),
-                client_token=d["client_token"],
-            )
+            with transaction.atomic():  # a refused photo or report leaves no stray attachment behind
+                report = services.report_submit(
+                    actor=request.user,
+                    campaign=campaign,
+                    text=d["text"],
+                    problems=d["problems"],
+                    milestone_progress=form.milestone_progress(),
+                    attachments=_uploads(request, d["photos"], d["files"]),
+                    client_token=d["client_token"],
+                )
             messages.success(request, f"进展已报送，行动进度 {report.progress_after}%。")
             return redirect(campaign.get_absolute_url())
         except PermissionDeniedError:
@@ -499,13 +509,14 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                evidence = [
-                    attachment_create(actor=request.user, upload=u, allowed_types=DOCUMENT_TYPES)
-                    for u in d["evidence"]
-                ]
-                services.target_enter_actual(
-                    actor=request.user, target=target, value=d["value"], note=d["note"], evidence=evidence
-                )
+                with transaction.atomic():  # a refused file leaves no stray attachment behind
+                    evidence = [
+                        attachment_create(actor=request.user, upload=u, allowed_types=DOCUMENT_TYPES)
+                        for u in d["evidence"]
+                    ]
+                    services.target_enter_actual(
+                        actor=request.user, target=target, value=d["value"], note=d["note"], evidence=evidence
+                    )
                 messages.success(request, "完成值已填报。")
                 return redirect(target.get_absolute_url())
             except PermissionDeniedError:

@@ -30,6 +30,36 @@ class Figure(models.Model):
         return f"{self.key} {self.unit_id} {self.period} = {self.value}"
 
 
+class OrderFact(models.Model):
+    """What one work order contributes to the rollups, as last counted: the refresh subtracts the old
+    contribution and adds the new one, so a change costs a few rows, whatever the unit's size.
+    No foreign keys: this is the rollup side, rebuilt from the orders nightly."""
+
+    order_id = models.BigIntegerField("工单", primary_key=True)
+    unit_id = models.BigIntegerField("主办单位", null=True)
+    received = models.CharField("登记月份", max_length=7)  # "2026-11", Asia/Shanghai
+    rated = models.CharField("评价月份", max_length=7, blank=True)  # "" when not rated
+    satisfied = models.BooleanField("满意或基本满意", default=False)
+    open_day = models.CharField(
+        "未办结的办结时限", max_length=10, null=True
+    )  # None when closed; "" no deadline
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单汇总事实"
+
+    def __str__(self) -> str:
+        return str(self.order_id)
+
+    def contributions(self) -> list[tuple[str, int | None, str, int]]:
+        out: list[tuple[str, int | None, str, int]] = [("wo.received", self.unit_id, self.received, 1)]
+        if self.rated:
+            out.append(("wo.rated", self.unit_id, self.rated, 1))
+            out.append(("wo.satisfied", self.unit_id, self.rated, int(self.satisfied)))
+        if self.open_day is not None:
+            out.append(("wo.open", self.unit_id, self.open_day, 1))
+        return out
+
+
 class RollupState(models.Model):
     name = models.CharField("汇总", max_length=40, unique=True)
     refreshed_at = models.DateTimeField("刷新时间")
