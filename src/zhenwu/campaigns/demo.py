@@ -131,7 +131,7 @@ def _campaign(
         summary=(
             "按照“领导挂钩、部门牵头、条块结合、统筹推进”的原则，由牵头部门制定实施方案，明确目标值、时间表、"
             "路线图、责任人，逐项落实，引导全镇群众积极参与。"
-            + ("（方案要点为示例数据）" if not sample else "")
+            + ("（时间表、进度与报告为示例数据）" if not sample else "（方案要点为示例数据）")
         ),
         report_cycle=ReportCycle.BIWEEKLY,
         is_public=kind != "planning",
