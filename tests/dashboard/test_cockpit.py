@@ -171,3 +171,18 @@ def test_incremental_totals_equal_a_full_rebuild(town: Any, time_machine: Any) -
     assert _numbers_of(incremental) == _numbers_of(rebuilt)
     assert incremental.satisfaction_trend == rebuilt.satisfaction_trend
     assert incremental.units_table == rebuilt.units_table
+
+
+def test_figures_of_parts_known_only_by_their_metrics_appear(town: Any, monkeypatch: Any) -> None:
+    from zhenwu.core import parts
+    from zhenwu.dashboard import rollups
+    from zhenwu.dashboard.cockpit import cockpit
+
+    fake = parts.Metric(
+        "enterprises.high_tech", "有效高企数", "家", "定义", True, lambda units, s, e: {units[0].pk: 92.0}
+    )
+    real = parts.metrics
+    monkeypatch.setattr(parts, "metrics", lambda: {**real(), fake.key: fake})
+    rollups.refresh_all()
+    c = cockpit(user=town.leader)
+    assert [(n.label, n.value) for n in c.others] == [("有效高企数", "92")]

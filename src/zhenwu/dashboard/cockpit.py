@@ -91,6 +91,7 @@ class Cockpit:
     campaigns: list[dict[str, Any]] = field(default_factory=list)
     targets: list[Number] = field(default_factory=list)
     assessment: dict[str, Any] = field(default_factory=dict)
+    others: list[Number] = field(default_factory=list)
 
 
 def _months_back(today: date, n: int) -> list[str]:
@@ -115,7 +116,24 @@ def cockpit(*, user: Any, today: date | None = None) -> Cockpit:
     _campaigns(c)
     _targets(c)
     _assessment(c, user)
+    if scope.unit_ids is None:
+        _others(c)
     return c
+
+
+def _others(c: Cockpit) -> None:
+    """政务服务 and 企业 figures registered through the metrics hook (town-wide, this year)."""
+    from zhenwu.core.parts import metrics
+
+    registered = metrics()
+    url = reverse("dashboard:metric_definitions")
+    for key, value in Figure.objects.filter(key__startswith="m:", period=str(c.today.year)).values_list(
+        "key", "value"
+    ):
+        metric = registered.get(key[2:])
+        if metric is not None:
+            shown = f"{value:.1f}%" if metric.ratio else f"{value:g}"
+            c.others.append(Number(metric.label, shown, url, metric.unit if not metric.ratio else "本年度"))
 
 
 def _orders(c: Cockpit) -> None:

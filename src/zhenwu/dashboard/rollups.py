@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, Q
@@ -23,7 +23,8 @@ from zhenwu.core.workcalendar import SHANGHAI
 from zhenwu.dashboard.models import Figure, OrderFact, RollupState
 
 ORDER_KEYS = ("wo.received", "wo.rated", "wo.satisfied", "wo.open")
-SMALL_KEYS_PREFIX = ("hl.", "cp.", "tg.")
+SMALL_KEYS_PREFIX = ("hl.", "cp.", "tg.", "m:")
+OTHER_PARTS = ("govservices.", "enterprises.")  # shown once those parts register their metrics
 OVERLAP_SECONDS = 5  # a transaction that wrote its event just before the last refresh but committed after it
 STALE_MINUTES = 5  # the page catches up itself when beat has not refreshed for this long
 TOTAL = "t:"  # town-wide totals of each work-order key: key "t:wo.open", unit NULL, kept by deltas
@@ -181,6 +182,7 @@ def refresh_small(*, now: datetime | None = None) -> int:
             counts[("tg.met", t.unit_id, str(t.year))] += 1
         if fig.exceeded:
             counts[("tg.exceeded", t.unit_id, str(t.year))] += 1
+    counts.update(_other_parts(today))
     with transaction.atomic():
         q = Q()
         for prefix in SMALL_KEYS_PREFIX:
@@ -191,6 +193,24 @@ def refresh_small(*, now: datetime | None = None) -> int:
         )
         _mark("small", at=now)
     return len(counts)
+
+
+def _other_parts(today: date) -> dict[tuple[str, int | None, str], float]:
+    """Town-wide figures this year of the parts the 驾驶舱 knows only through the metrics hook."""
+    from zhenwu.core.parts import metrics
+    from zhenwu.orgs.models import Unit
+
+    town = Unit.objects.filter(kind="town", is_active=True).order_by("depth").first()
+    found: dict[tuple[str, int | None, str], float] = {}
+    if town is None:
+        return found
+    for key, metric in metrics().items():
+        if not key.startswith(OTHER_PARTS):
+            continue
+        value = metric.compute([town], date(today.year, 1, 1), today).get(town.pk)
+        if value is not None:
+            found[("m:" + key, None, str(today.year))] = float(value) * (100 if metric.ratio else 1)
+    return found
 
 
 def refresh(*, now: datetime | None = None) -> dict[str, int]:
