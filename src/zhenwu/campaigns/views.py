@@ -442,6 +442,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
         years[0] if years else timezone.localdate().year
     )
     targets = selectors.target_list(user=request.user, year=year)
+    if not form.is_bound:
+        form = f.TargetFilterForm(initial={"year": year})
     return render(
         request,
         "campaigns/target_list.html",
