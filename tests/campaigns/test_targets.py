@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +17,7 @@ from zhenwu.campaigns.progress import completion
 from zhenwu.core import parts
 from zhenwu.core.errors import DomainError, NotFoundError
 from zhenwu.core.services import DOCUMENT_TYPES, attachment_create
+from zhenwu.core.testing import Cast, ScopedViewTests
 
 
 def _target(world: World, **kw: Any) -> AnnualTarget:
@@ -214,3 +215,23 @@ def test_the_evidence_upload_page_keeps_input_on_error(world: World, client: Any
     assert "文件类型不支持" in response.content.decode()
     target.refresh_from_db()
     assert target.manual_actual is None
+
+
+class TestTargetPages(ScopedViewTests):
+    change_data: ClassVar[dict[str, Any]] = {"value": "5", "note": "已完成"}
+
+    def make_object(self, cast: Cast) -> Any:
+        return services.target_create(
+            actor=cast.town_admin,
+            unit=cast.yahe,
+            year=2026,
+            title="农房改造",
+            measure_unit="户",
+            target_value=Decimal(10),
+        )
+
+    def detail_url(self, obj: Any) -> str:
+        return f"/targets/{obj.pk}/"
+
+    def change_url(self, obj: Any) -> str | None:
+        return f"/targets/{obj.pk}/"
