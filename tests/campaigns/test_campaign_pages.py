@@ -236,3 +236,11 @@ def test_a_damaged_photo_is_a_chinese_error(world: World, client: Any) -> None:
     from zhenwu.core.models import Attachment
 
     assert not Attachment.objects.exists()  # the good photo uploaded before it is rolled back too
+
+
+def test_the_milestone_form_shows_the_saved_dates(world: World, client: Any) -> None:
+    c = make_campaign(world.cast, title="集贸市场治理", start=False)
+    body = login(client, world.cast.town_admin).get(f"/campaigns/{c.pk}/milestones/").content.decode()
+    assert 'value="2026-04-30"' in body  # a date input shows only ISO dates
+    edit = client.get(f"/campaigns/{c.pk}/edit/").content.decode()
+    assert 'value="2026-03-02"' in edit and 'value="2026-12-31"' in edit

@@ -60,8 +60,12 @@ class CampaignForm(StyledForm):
     )
     owner_name = forms.CharField(label="责任人", max_length=40)
     members = forms.CharField(label="专班成员", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    start_date = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_date = forms.DateField(
+        label="完成时限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     report_cycle = forms.ChoiceField(label="报送周期", choices=ReportCycle.choices)
     summary = forms.CharField(label="行动方案要点", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     plan_document = forms.FileField(label="行动方案文件(PDF/Word)", required=False)
@@ -90,7 +94,9 @@ class CampaignForm(StyledForm):
 
 class MilestoneRowForm(StyledForm):
     title = forms.CharField(label="里程碑", max_length=120)
-    due_date = forms.DateField(label="计划完成", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label="计划完成", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     weight = forms.IntegerField(
         label="权重(%)", error_messages={"invalid": "权重应为整数。"}, min_value=1, max_value=100
     )
