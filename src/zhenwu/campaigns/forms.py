@@ -49,9 +49,9 @@ class CampaignFilterForm(StyledForm):
 class CampaignForm(StyledForm):
     title = forms.CharField(label="行动名称", max_length=80)
     year = _year_field(required=True)
-    leader = forms.ModelChoiceField(label="挂钩领导", queryset=None, required=False)  # type: ignore[arg-type]
+    leader = forms.ModelChoiceField(label="挂钩领导", queryset=None, required=False, empty_label="（请选择）")  # type: ignore[arg-type]
     leader_title = forms.CharField(label="挂钩领导职务", max_length=40, required=False)
-    lead_unit = forms.ModelChoiceField(label="牵头部门", queryset=None)  # type: ignore[arg-type]
+    lead_unit = forms.ModelChoiceField(label="牵头部门", queryset=None, empty_label="（请选择）")  # type: ignore[arg-type]
     units = forms.ModelMultipleChoiceField(
         label="责任部门",
         queryset=None,
@@ -76,8 +76,10 @@ class CampaignForm(StyledForm):
         from zhenwu.accounts.models import User
         from zhenwu.orgs.models import Unit
 
-        units = Unit.objects.visible_to(user).filter(
-            is_active=True, kind__in=["town", "department", "village", "community"]
+        units = (
+            Unit.objects.visible_to(user)
+            .filter(is_active=True, kind__in=["town", "department", "village", "community"])
+            .order_by("path")
         )
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
@@ -171,7 +173,7 @@ class TargetFilterForm(StyledForm):
 
 
 class TargetForm(StyledForm):
-    unit = forms.ModelChoiceField(label="责任单位", queryset=None)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label="责任单位", queryset=None, empty_label="（请选择）")  # type: ignore[arg-type]
     year = _year_field(required=True)
     title = forms.CharField(label="目标任务", max_length=120)
     category = forms.CharField(label="类别", max_length=40, required=False)
