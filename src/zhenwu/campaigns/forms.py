@@ -192,8 +192,10 @@ class TargetForm(StyledForm):
         super().__init__(*args, **kwargs)
         from zhenwu.orgs.models import Unit
 
-        self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(  # type: ignore[attr-defined]
-            is_active=True, kind__in=["town", "department", "village", "community"]
+        self.fields["unit"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.visible_to(user, "change")
+            .filter(is_active=True, kind__in=["town", "department", "village", "community"])
+            .order_by("path")
         )
         self.fields["metric_key"].choices = [("", "（不使用）"), *metric_choices()]  # type: ignore[attr-defined]
         self.fields["source"].widget.attrs["class"] = "form-check-input"
