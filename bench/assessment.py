@@ -55,9 +55,9 @@ def bench() -> None:
     from zhenwu.assessment.demo import build_scheme
     from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator
     from zhenwu.core.services import calendar_seed
-    from zhenwu.testing import _unit, make_user
     from zhenwu.orgs.bootstrap import ensure_builtin_roles
     from zhenwu.orgs.models import Unit
+    from zhenwu.testing import _unit, make_user
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="zhenwu-bench-")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -51,12 +51,12 @@ def best(fn: object, repeat: int = REPEAT) -> float:
 
 
 def bench() -> None:
-    from zhenwu.testing import _unit
     from zhenwu.enterprises.choices import HighTechStatus
     from zhenwu.enterprises.demo import profile_hightech, uscc_with_check
     from zhenwu.enterprises.models import Enterprise, HighTechRecord, TechSmeRecord
     from zhenwu.enterprises.selectors import run_precheck, year_figures
     from zhenwu.enterprises.services import certificate_expiry
+    from zhenwu.testing import _unit
 
     rng = random.Random(7)
     town = _unit("NT", "牛塘镇", "town")

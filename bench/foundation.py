@@ -66,8 +66,8 @@ def bench() -> None:
     from zhenwu.audit.models import AuditEvent
     from zhenwu.audit.services import audit_record, audit_seal, audit_verify
     from zhenwu.core.services import document_number
-    from zhenwu.testing import make_user
     from zhenwu.orgs.models import Membership, Role, Unit
+    from zhenwu.testing import make_user
 
     vendor = connection.vendor
     print(f"database: {vendor}; N={N}; threads={THREADS}")

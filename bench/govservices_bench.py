@@ -81,12 +81,12 @@ def bench() -> None:  # noqa: PLR0915 - one linear script
     from django.test import Client
 
     from zhenwu.core.services import calendar_seed
-    from zhenwu.testing import _unit, login, make_user
     from zhenwu.govservices import catalogue, licences, services
     from zhenwu.govservices.demo import AGENCIES, REGION, build_catalogue, grid_elements
     from zhenwu.govservices.documents import bluebook_html, html_to_pdf, licence_pdf_bytes
     from zhenwu.govservices.models import Application, ServiceItem, Submission
     from zhenwu.orgs.bootstrap import ensure_builtin_roles
+    from zhenwu.testing import _unit, login, make_user
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="zhenwu-bench-")
     settings.VAR_DIR = Path(tempfile.mkdtemp(prefix="zhenwu-bench-var-"))

@@ -322,8 +322,8 @@ def write_plain_template(template: dict[str, Any]) -> None:
 
 
 def build(args: argparse.Namespace) -> dict[str, Any]:
-    from zhenwu.testing import make_user
     from zhenwu.orgs.models import Unit
+    from zhenwu.testing import make_user
     from zhenwu.workorders.models import Category, Open311App, WorkOrder
 
     have = WorkOrder.objects.filter(number__startswith="BX-").count()

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "zhenwu.assessment",
     "zhenwu.enterprises",
     "zhenwu.govservices",
+    "zhenwu.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-anchor": {"task": "zhenwu.audit.tasks.export_audit_anchor", "schedule": 60.0},
     "notify-retry": {"task": "zhenwu.core.tasks.retry_notifications", "schedule": 60.0},
     "calendar-next-year": {"task": "zhenwu.core.tasks.check_next_calendar_year", "schedule": 86400.0},
+    "dashboard-rollups": {"task": "zhenwu.dashboard.tasks.refresh_rollups", "schedule": 120.0},
+    "dashboard-rollups-rebuild": {"task": "zhenwu.dashboard.tasks.rebuild_rollups", "schedule": 86400.0},
 }
 # A broker outage must not fail a committed request: publishing gives up fast and the outbox row
 # waits for the beat sweep (core.notify); the cache degrades to no cache (core.cache).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("zhenwu.assessment.urls")),
     path("", include("zhenwu.enterprises.urls")),
     path("", include("zhenwu.govservices.urls")),
+    path("", include("zhenwu.campaigns.urls")),
 ]
 
 handler400 = "zhenwu.core.errorviews.bad_request"

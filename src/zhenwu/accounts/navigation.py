@@ -15,6 +15,8 @@ from zhenwu.orgs.scope import user_grants, user_has_capability
 def navigation_for(user: Any, path: str) -> list[NavSection]:
     sections: list[NavSection] = []
     work = NavSection("工作", [NavItem("我的工作台", reverse("dashboard:home"), "home")])
+    if user_has_capability(user, Capability.VIEW_DASHBOARD):
+        work.items.append(NavItem("领导驾驶舱", reverse("dashboard:cockpit"), "gauge"))
     if user_grants(user):
         work.items.append(NavItem("组织机构", reverse("orgs:unit_tree"), "tree"))
     work.items.append(NavItem("工作日历", reverse("core:calendar"), "calendar"))

@@ -35,6 +35,7 @@ PARTS: list[str] = [
     "assessment",
     "govservices",
     "enterprises",
+    "campaigns",
 ]
 
 

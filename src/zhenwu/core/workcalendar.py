@@ -20,6 +20,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from zhenwu.core.errors import DomainError
 
 __all__ = [
     "DEFAULT_PERIODS",
+    "PlannedStep",
     "SHANGHAI",
     "UnknownCalendarYear",
     "WorkCalendar",
@@ -77,6 +79,18 @@ def _check_periods(periods: tuple[tuple[time, time], ...]) -> None:
         if previous_end is not None and start < previous_end:
             raise ValueError("working periods must be sorted and must not overlap")
         previous_end = end
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One step of a backward plan: its latest start and finish (both working days, both included)."""
+
+    name: str
+    start: date
+    finish: date
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "start": self.start.isoformat(), "finish": self.finish.isoformat()}
 
 
 def _micros(delta: timedelta) -> int:
@@ -194,6 +208,37 @@ class WorkCalendar:
             if self.is_workday(current):
                 count += 1
         return count
+
+    def previous_workday(self, d: date) -> date:
+        """The last working day strictly before ``d``."""
+        current = d - _ONE_DAY
+        while not self.is_workday(current):
+            current -= _ONE_DAY
+        return current
+
+    def plan_backward(self, end: date, steps: Sequence[tuple[str, int]]) -> list[PlannedStep]:
+        """倒排节点: each step's latest start and finish so that the last one is done by ``end``.
+
+        Steps are given in order of execution as ``(name, working days)``. The last step finishes on
+        ``end`` when it is a working day, otherwise on the last working day before it; a step of n
+        days starts n-1 working days before it finishes; the step before finishes on the working
+        day before the next one starts. Returned in the order given.
+        """
+        for name, days in steps:
+            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                raise DomainError(
+                    f"步骤“{name}”的工期必须是不少于 1 的整数个工作日。", field="steps", code="bad_step_days"
+                )
+        planned: list[PlannedStep] = []
+        finish = end if self.is_workday(end) else self.previous_workday(end)
+        for name, days in reversed(steps):
+            start = finish
+            for _ in range(days - 1):
+                start = self.previous_workday(start)
+            planned.append(PlannedStep(name, start, finish))
+            finish = self.previous_workday(start)
+        planned.reverse()
+        return planned
 
     # ------------------------------------------------------------------ hours
 

@@ -6,5 +6,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("workbench/", views.home, name="home"),
+    path("cockpit/", views.cockpit, name="cockpit"),
     path("metrics/definitions/", views.metric_definitions, name="metric_definitions"),
 ]

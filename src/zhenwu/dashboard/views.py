@@ -27,6 +27,34 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def cockpit(request: HttpRequest) -> HttpResponse:
+    """领导驾驶舱: read from the rollup tables; if beat has not run for a while, catch up incrementally first."""
+    from datetime import timedelta
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from zhenwu.dashboard import rollups
+    from zhenwu.dashboard.cockpit import cockpit as build
+    from zhenwu.orgs.choices import Capability
+    from zhenwu.orgs.scope import user_has_capability
+
+    if not user_has_capability(request.user, Capability.VIEW_DASHBOARD):
+        raise PermissionDenied("您没有“查看驾驶舱”的权限，如需查看请联系系统管理员。")
+    refreshed = rollups.refreshed_at()
+    if refreshed is None or timezone.now() - refreshed > timedelta(minutes=rollups.STALE_MINUTES):
+        rollups.refresh()
+        refreshed = rollups.refreshed_at()
+    data = build(user=request.user)
+    from zhenwu.campaigns.selectors import report_list
+
+    reports = report_list(user=request.user)[:5]  # the latest five, by index: a list, not a figure
+    return render(
+        request, "dashboard/cockpit.html", {"c": data, "refreshed_at": refreshed, "reports": reports}
+    )
+
+
 PART_LABELS = {
     "workorders": "诉求工单",
     "hotline": "政风热线",
