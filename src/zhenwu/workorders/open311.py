@@ -45,6 +45,7 @@ from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
 from zhenwu.core.ratelimit import hit
 from zhenwu.core.selectors import get_work_calendar
+from zhenwu.core.text import xml_safe
 from zhenwu.workorders.choices import CLOSED_STATES, Channel
 from zhenwu.workorders.models import Category, Open311App, WorkOrder
 from zhenwu.workorders.services import workorder_create
@@ -81,7 +82,7 @@ def _xml_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # intake strips them too; this covers rows written before or around it
 
 
 # Element names of list items in XML: the GeoReport v2 examples use these singular forms.
