@@ -127,3 +127,40 @@ def test_notes_and_replies_strip_xml_illegal_characters(cats: Any, cast: Any) ->
         actor=cast.operator, order=order, action="answer", note="已答复\x1b，谢谢\x0b。"
     )
     assert order.reply == "已答复，谢谢 。"
+
+
+# ---------------------------------------------------------------- 3. repeated filters
+
+
+@pytest.fixture
+def three(client: Client, cats: Any, app: Any) -> dict[str, str]:
+    from zhenwu.workorders.choices import Status
+
+    light = as_json(post(client))[0]["service_request_id"]
+    noise = as_json(post(client, service_code="ecology.noise", **{"attribute[period]": "day"}))[0][
+        "service_request_id"
+    ]
+    closed = as_json(post(client))[0]["service_request_id"]
+    WorkOrder.objects.filter(number=closed).update(status=Status.CLOSED)
+    return {"light": light, "noise": noise, "closed": closed}
+
+
+def _ids(client: Client, query: str) -> set[str]:
+    return {r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json?{query}"))}
+
+
+def test_filters_declared_several_times_are_all_applied(client: Client, three: dict[str, str]) -> None:
+    everything = set(three.values())
+    assert _ids(client, "status=open&status=closed") == everything
+    assert _ids(client, "status=open,closed") == everything
+    assert _ids(client, "status=closed&status=closed") == {three["closed"]}
+    assert _ids(client, "service_code=ecology.noise&service_code=municipal.streetlight") == everything
+    assert _ids(client, "service_code=ecology.noise,municipal.streetlight&status=open") == {
+        three["light"],
+        three["noise"],
+    }
+    assert _ids(client, f"service_request_id={three['light']}&service_request_id={three['noise']}") == {
+        three["light"],
+        three["noise"],
+    }
+    assert_error(client.get(f"{BASE}/requests.json?status=open&status=pending"), 400, contains="status")

@@ -446,12 +446,24 @@ def _int_param(request: HttpRequest, name: str, default: int, *, low: int, high:
     return value
 
 
+def _listed(request: HttpRequest, name: str) -> list[str]:
+    """Every value of a filter the spec says "can be declared multiple times, comma delimited":
+    `status=open&status=closed` and `status=open,closed` mean the same (order kept, no duplicates)."""
+    values: list[str] = []
+    for raw in request.GET.getlist(name):
+        for part in raw.split(","):
+            part = part.strip()
+            if part and part not in values:
+                values.append(part)
+    return values
+
+
 def _search(request: HttpRequest) -> list[WorkOrder]:
     params = request.GET
     page = _int_param(request, "page", 1, low=1, high=100000)
     size = _int_param(request, "page_size", MAX_RESULTS, low=1, high=MAX_RESULTS)
     qs = public_orders()
-    ids = [x.strip() for x in params.get("service_request_id", "").split(",") if x.strip()]
+    ids = _listed(request, "service_request_id")
     if ids:  # "This overrides all other arguments."
         return list(qs.filter(number__in=ids[:MAX_RESULTS]).order_by("-created_at", "-id"))
     start_raw, end_raw = params.get("start_date", ""), params.get("end_date", "")
@@ -470,10 +482,10 @@ def _search(request: HttpRequest) -> list[WorkOrder]:
     else:
         end, start = now, now - MAX_SPAN
     qs = qs.filter(created_at__gte=start, created_at__lte=end)
-    codes = [x.strip() for x in params.get("service_code", "").split(",") if x.strip()]
+    codes = _listed(request, "service_code")
     if codes:
         qs = qs.filter(category__code__in=codes)
-    wanted = {x.strip().lower() for x in params.get("status", "").split(",") if x.strip()}
+    wanted = {x.lower() for x in _listed(request, "status")}
     if wanted - {"open", "closed"}:
         raise Open311Error(400, "status 只能是 open、closed 或二者以逗号分隔。")
     if wanted == {"open"}:
