@@ -164,3 +164,61 @@ def test_filters_declared_several_times_are_all_applied(client: Client, three: d
         three["noise"],
     }
     assert_error(client.get(f"{BASE}/requests.json?status=open&status=pending"), 400, contains="status")
+
+
+# ---------------------------------------------------------------- 2. the changeset changes
+
+
+def _changeset(client: Client) -> str:
+    body = as_json(client.get(f"{BASE}/discovery.json"))
+    assert body["changeset"] == body["endpoints"][0]["changeset"]
+    xml = as_xml(client.get(f"{BASE}/discovery.xml"))
+    assert xml.findtext("changeset") == body["changeset"]
+    return str(body["changeset"])
+
+
+def test_the_changeset_moves_when_a_category_its_attributes_or_the_settings_change(
+    client: Client, cats: Any, settings: Any
+) -> None:
+    from datetime import datetime, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from zhenwu.core.actors import SYSTEM
+    from zhenwu.workorders.services import category_save
+
+    first = _changeset(client)
+    assert _changeset(client) == first  # nothing changed, nothing moves
+    later = timezone.now() + timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        assert _changeset(client) == first
+        category_save(
+            actor=SYSTEM,
+            code="ecology.noise",
+            name="噪声扰民（含夜间施工）",
+            time_limit_days=3,
+            extra_fields=cats["noise"].extra_fields,
+        )
+        moved = _changeset(client)
+    assert moved != first
+    assert datetime.fromisoformat(moved) == later.replace(microsecond=0)
+    assert datetime.fromisoformat(moved) > datetime.fromisoformat(first)
+
+    fields = [dict(f) for f in cats["noise"].extra_fields]
+    fields[0]["values"] = [*fields[0]["values"], {"key": "dawn", "name": "凌晨"}]
+    with time_machine.travel(later + timedelta(hours=1), tick=False):
+        category_save(
+            actor=SYSTEM,
+            code="ecology.noise",
+            name="噪声扰民（含夜间施工）",
+            time_limit_days=3,
+            extra_fields=fields,
+        )
+        attrs = _changeset(client)
+    assert datetime.fromisoformat(attrs) > datetime.fromisoformat(moved)
+
+    settings.ZHENWU_OPEN311_BOUNDS = (31.0, 119.0, 32.0, 120.5)
+    with time_machine.travel(later + timedelta(hours=3), tick=False):
+        endpoint = _changeset(client)
+    assert datetime.fromisoformat(endpoint) > datetime.fromisoformat(attrs)

@@ -31,8 +31,8 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.db import DatabaseError
-from django.db.models import Prefetch, QuerySet
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +47,7 @@ from zhenwu.core.ratelimit import hit
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.text import xml_safe
 from zhenwu.workorders.choices import CLOSED_STATES, Channel
-from zhenwu.workorders.models import Category, Open311App, WorkOrder
+from zhenwu.workorders.models import Category, Open311App, Open311Changeset, WorkOrder
 from zhenwu.workorders.services import workorder_create
 
 log = logging.getLogger("zhenwu.open311")
@@ -335,20 +335,54 @@ def request_data(order: WorkOrder, request: HttpRequest) -> dict[str, Any]:
 # ---------------------------------------------------------------- views
 
 
+CONTACT = "牛塘镇人民政府 政务服务热线（示例联系方式）"
+KEY_SERVICE = "api_key 由镇政务服务中心发放：登录镇务后台“Open311应用”页面登记应用即可获得。"
+
+
+def changeset() -> str:
+    """When what clients cache last changed: the services list, each service's definition
+    (attributes and their values) and the endpoint settings (contact, formats, bounding area,
+    allowed origins). A digest of all of it is kept in one row with the time it was first seen;
+    the first digest ever taken is dated by the categories' last edit."""
+    categories = public_services()
+    published = {
+        "services": [[service_data(c), definition_data(c)] for c in categories],
+        "endpoint": [CONTACT, KEY_SERVICE, list(FORMATS), list(settings.ZHENWU_OPEN311_BOUNDS)],
+        "origins": sorted(settings.ZHENWU_OPEN311_CORS_ORIGINS),
+    }
+    digest = hashlib.sha256(json.dumps(published, sort_keys=True).encode()).hexdigest()
+    row = Open311Changeset.objects.filter(pk=1).first()
+    if row is None or row.digest != digest:
+        when = timezone.now()
+        if row is None:
+            edited = Category.objects.aggregate(last=Max("updated_at"))["last"]
+            when = edited or when
+        try:
+            with transaction.atomic():
+                Open311Changeset.objects.update_or_create(
+                    pk=1, defaults={"digest": digest, "changed_at": when}
+                )
+        except IntegrityError:  # another worker wrote the same row first
+            pass
+        return str(_iso(when))
+    return str(_iso(row.changed_at))
+
+
 @open311_view
 @require_http_methods(["GET", "HEAD"])
 def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET discovery: where this endpoint lives and what it speaks."""
     base = request.build_absolute_uri("/open311/v2/")
+    changed = changeset()
     data = {
-        "changeset": "2026-11-28T00:00:00+08:00",
-        "contact": "牛塘镇人民政府 政务服务热线（示例联系方式）",
-        "key_service": "api_key 由镇政务服务中心发放：登录镇务后台“Open311应用”页面登记应用即可获得。",
+        "changeset": changed,
+        "contact": CONTACT,
+        "key_service": KEY_SERVICE,
         "endpoints": [
             {
                 "specification": "http://wiki.open311.org/GeoReport_v2",
                 "url": base,
-                "changeset": "2026-11-28T00:00:00+08:00",
+                "changeset": changed,
                 "type": "production",
                 "formats": ["application/json", "text/xml"],
             }
