@@ -222,3 +222,65 @@ def test_the_changeset_moves_when_a_category_its_attributes_or_the_settings_chan
     with time_machine.travel(later + timedelta(hours=3), tick=False):
         endpoint = _changeset(client)
     assert datetime.fromisoformat(endpoint) > datetime.fromisoformat(attrs)
+
+
+# ---------------------------------------------------------------- 4. errors in the API's own format
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        ("nope.json", "json"),
+        ("nope.xml", "xml"),
+        ("services", "json"),  # the format suffix is missing
+        ("requests", "json"),
+        ("", "json"),
+        ("services.json/", "json"),
+        ("requests/NT-20261128-0001/extra.xml", "xml"),
+        ("services/a/b.xml", "xml"),
+    ],
+)
+def test_unknown_paths_and_a_missing_format_answer_an_error_list(client: Client, path: str, fmt: str) -> None:
+    text = assert_error(client.get(f"{BASE}/{path}"), 404, fmt)
+    assert ".json" in text or "不存在" in text
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", "services", "GET"),
+        ("put", "requests", "POST"),
+        ("post", "discovery", "GET"),
+        ("patch", "requests/NT-20261128-0001", "GET"),
+    ],
+)
+def test_a_wrong_method_is_405_in_the_error_list(
+    client: Client, fmt: str, method: str, path: str, allowed: str
+) -> None:
+    response = getattr(client, method)(f"{BASE}/{path}.{fmt}")
+    assert_error(response, 405, fmt, method.upper())
+    assert allowed in response["Allow"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_database_outage_on_reads_is_503_in_the_error_list(client: Client, cats: Any, fmt: str) -> None:
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("connection refused")
+    ):
+        for path in ("discovery", "services", "services/ecology.noise", "requests", "requests/NT-1"):
+            response = client.get(f"{BASE}/{path}.{fmt}")
+            assert_error(response, 503, fmt, "稍后")
+            assert response["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unexpected_failure_is_500_in_the_error_list(client: Client, cats: Any, fmt: str) -> None:
+    from unittest import mock
+
+    with mock.patch("zhenwu.workorders.open311.public_services", side_effect=RuntimeError("bug")):
+        assert_error(client.get(f"{BASE}/services.{fmt}"), 500, fmt, "内部错误")

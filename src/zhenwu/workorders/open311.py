@@ -38,7 +38,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from zhenwu.core import crypto
 from zhenwu.core.errors import DomainError
@@ -137,35 +136,102 @@ def error_response(fmt: str, status: int, description: str) -> HttpResponse:
     )
 
 
-def open311_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Check the format suffix and turn Open311Error into the spec's error list."""
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
-    def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
-        if fmt not in FORMATS:
-            return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
-        values = [*kwargs.values(), *request.GET.values()]
-        if request.method == "POST":
-            values += list(request.POST.values())
-        if any("\x00" in str(v) for v in values):
-            return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
-        try:
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Open311Error as exc:
-            response = error_response(fmt, exc.status, exc.description)
-            if exc.retry_after is not None:
-                response["Retry-After"] = str(exc.retry_after)
-            return response
-        except DatabaseError:
-            log.exception("Open311: database unavailable")
-            response = error_response(
-                fmt, 503, "服务暂时不可用（数据库无法访问），请稍后重试；已提交的诉求不会丢失。"
-            )
-            response["Retry-After"] = "30"
-            return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return csrf_exempt(wrapped)
+def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A browser app may read the public GET endpoints from the configured origins ("*": any)."""
+    origin = request.headers.get("Origin", "")
+    allowed = settings.ZHENWU_OPEN311_CORS_ORIGINS
+    if not origin or request.method not in READ_METHODS:
+        return response
+    if "*" in allowed:
+        response["Access-Control-Allow-Origin"] = "*"
+    elif origin in allowed:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Vary"] = "Origin"
+    else:
+        return response
+    response["Access-Control-Expose-Headers"] = "Retry-After"
+    if request.method == "OPTIONS":
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type"
+        response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def fmt_of(path: str) -> str:
+    """The format a client asked for by its path's suffix (json when it gave none)."""
+    return "xml" if path.rstrip("/").lower().endswith(".xml") else "json"
+
+
+def open311_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """An endpoint answering `methods` (OPTIONS always): checks the format suffix and the method,
+    adds CORS headers to reads, and answers every failure in the spec's error list
+    (Open311Error, 405, a database outage as 503, anything unexpected as 500)."""
+    allow = ", ".join([*methods, "OPTIONS"])
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            return _cors(request, _answer(request, view, args, fmt, kwargs))
+
+        def _answer(
+            request: HttpRequest, view: Callable[..., HttpResponse], args: Any, fmt: str, kwargs: Any
+        ) -> HttpResponse:
+            if fmt not in FORMATS:
+                return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
+            if request.method == "OPTIONS":
+                response = HttpResponse(status=204)
+                response["Allow"] = allow
+                return response
+            if request.method not in methods:
+                response = error_response(
+                    fmt, 405, f"该地址不支持 {str(request.method)[:10]} 请求，可用的方法：{allow}。"
+                )
+                response["Allow"] = allow
+                return response
+            values = [*kwargs.values(), *request.GET.values()]
+            if request.method == "POST":
+                values += list(request.POST.values())
+            if any("\x00" in str(v) for v in values):
+                return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
+            try:
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as exc:
+                response = error_response(fmt, exc.status, exc.description)
+                if exc.retry_after is not None:
+                    response["Retry-After"] = str(exc.retry_after)
+                return response
+            except DatabaseError:
+                log.exception("Open311: database unavailable")
+                response = error_response(
+                    fmt, 503, "服务暂时不可用（数据库无法访问），请稍后重试；已提交的诉求不会丢失。"
+                )
+                response["Retry-After"] = "30"
+                return response
+            except Exception:
+                log.exception("Open311: unexpected failure")
+                return error_response(fmt, 500, "服务器内部错误，已记录，请稍后重试或联系镇政务服务中心。")
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return csrf_exempt(wrapped)
+
+    return decorate
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Every other path under /open311/v2/: the error list, in the format its suffix asks for."""
+    fmt = fmt_of(request.path)
+    if not rest.lower().endswith((".json", ".xml")):
+        text = "缺少响应格式：请在地址末尾加 .json 或 .xml，如 /open311/v2/services.json。"
+    else:
+        text = (
+            "该地址不存在。可用的端点：discovery、services、services/{service_code}、requests、"
+            "requests/{service_request_id}，均以 .json 或 .xml 结尾。"
+        )
+    return _cors(request, error_response(fmt, 404, text))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -368,8 +434,7 @@ def changeset() -> str:
     return str(_iso(row.changed_at))
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET discovery: where this endpoint lives and what it speaks."""
     base = request.build_absolute_uri("/open311/v2/")
@@ -391,15 +456,13 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     return render(fmt, data, root="discovery")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET services: the active leaf categories."""
     return render(fmt, [service_data(c) for c in public_services()], root="services", item="service")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def service_definition(request: HttpRequest, *, code: str, fmt: str) -> HttpResponse:
     """GET services/{service_code}: the category's extra fields as GeoReport attributes."""
     category = service_for_code(code)
@@ -408,8 +471,7 @@ def service_definition(request: HttpRequest, *, code: str, fmt: str) -> HttpResp
     return render(fmt, definition_data(category), root="service_definition")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD", "POST"])
+@open311_view("GET", "HEAD", "POST")
 def requests_(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET requests: search; POST requests: submit a new request (api_key required)."""
     if request.method == "POST":
@@ -418,8 +480,7 @@ def requests_(request: HttpRequest, *, fmt: str) -> HttpResponse:
     return render(fmt, [request_data(o, request) for o in orders], root="service_requests", item="request")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def request_detail(request: HttpRequest, *, number: str, fmt: str) -> HttpResponse:
     """GET requests/{service_request_id}: a list holding the one request (as the spec's examples)."""
     order = public_orders().filter(number=number).first()
@@ -428,8 +489,7 @@ def request_detail(request: HttpRequest, *, number: str, fmt: str) -> HttpRespon
     return render(fmt, [request_data(order, request)], root="service_requests", item="request")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def request_single(request: HttpRequest, *, number: str, fmt: str) -> HttpResponse:
     """GET request/{service_request_id} (singular, as the community swagger.json spells it): one object."""
     order = public_orders().filter(number=number).first()
@@ -438,8 +498,7 @@ def request_single(request: HttpRequest, *, number: str, fmt: str) -> HttpRespon
     return render(fmt, request_data(order, request), root="request")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def token_detail(request: HttpRequest, *, token: str, fmt: str) -> HttpResponse:
     """GET tokens/{token}: this server never issues tokens (POST returns service_request_id at once)."""
     raise Open311Error(404, "本平台提交后直接返回 service_request_id，不发放 token；该 token 不存在。")

@@ -20,6 +20,9 @@ urlpatterns = [
     # with one object instead of the spec's one-element list: served as it describes.
     re_path(rf"^request/(?P<number>[^/]+)\.{FMT}$", open311.request_single, name="open311_request_single"),
     re_path(rf"^tokens/(?P<token>[^/]+)\.{FMT}$", open311.token_detail, name="open311_token"),
+    # Anything else under /open311/v2/ (a missing .json/.xml, an unknown endpoint) answers in the
+    # API's own error format, not with the site's HTML 404 page.
+    re_path(r"^(?P<rest>.*)$", open311.not_found, name="open311_not_found"),
 ]
 
 staff_urlpatterns = [
