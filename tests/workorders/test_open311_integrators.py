@@ -8,7 +8,6 @@ foreign phone number, plain text with < and >).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -284,3 +283,96 @@ def test_an_unexpected_failure_is_500_in_the_error_list(client: Client, cats: An
 
     with mock.patch("zhenwu.workorders.open311.public_services", side_effect=RuntimeError("bug")):
         assert_error(client.get(f"{BASE}/services.{fmt}"), 500, fmt, "内部错误")
+
+
+# ---------------------------------------------------------------- 5. integrator expectations
+
+
+def test_get_endpoints_carry_cors_headers_for_the_configured_origins(
+    client: Client, cats: Any, app: Any, settings: Any
+) -> None:
+    origin = {"Origin": "https://map.example.org"}
+    response = client.get(f"{BASE}/requests.json", headers=origin)
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"  # the default
+    assert client.get(f"{BASE}/services.xml", headers=origin)["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in post(client, headers=origin)  # writes are not shared
+
+    settings.ZHENWU_OPEN311_CORS_ORIGINS = ["https://map.example.org"]
+    response = client.get(f"{BASE}/services.json", headers=origin)
+    assert response["Access-Control-Allow-Origin"] == "https://map.example.org"
+    assert "Origin" in response["Vary"]
+    other = client.get(f"{BASE}/services.json", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other
+    settings.ZHENWU_OPEN311_CORS_ORIGINS = []
+    assert "Access-Control-Allow-Origin" not in client.get(f"{BASE}/services.json", headers=origin)
+
+
+@pytest.mark.parametrize(
+    "path", ["discovery", "services", "services/ecology.noise", "requests", "requests/X-1"]
+)
+def test_options_is_answered_for_a_browser_preflight(client: Client, cats: Any, path: str) -> None:
+    response = client.options(
+        f"{BASE}/{path}.json",
+        headers={"Origin": "https://map.example.org", "Access-Control-Request-Method": "GET"},
+    )
+    assert response.status_code == 204
+    assert "GET" in response["Allow"] and "OPTIONS" in response["Allow"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(("lat", "long"), [("0", "0"), ("39.9042", "116.4074"), ("31.7321", "121.0")])
+def test_a_location_outside_the_town_is_refused(
+    client: Client, cats: Any, app: Any, fmt: str, lat: str, long: str
+) -> None:
+    text = assert_error(post(client, fmt, lat=lat, long=long), 400, fmt, "范围")
+    assert "31.65" in text and "120.0" in text  # the description says which area is accepted
+    assert not WorkOrder.objects.exists()
+
+
+def test_the_bounding_area_is_configurable(client: Client, cats: Any, app: Any, settings: Any) -> None:
+    settings.ZHENWU_OPEN311_BOUNDS = (-1.0, -1.0, 1.0, 1.0)
+    assert post(client, lat="0", long="0").status_code == 200
+    assert_error(post(client), 400, contains="范围")
+
+
+@pytest.mark.parametrize("phone", ["555-5555", "+1 202 555 0100", "12345", "call me"])
+def test_a_foreign_or_malformed_phone_is_ignored_with_a_note(
+    client: Client, cats: Any, app: Any, phone: str
+) -> None:
+    body = as_json(post(client, phone=phone))
+    order = WorkOrder.objects.get(number=body[0]["service_request_id"])
+    assert order.reporter_phone == ""
+    assert "phone" in body[0]["service_notice"] and "未保存" in body[0]["service_notice"]
+    assert phone not in body[0]["service_notice"]  # a number is not echoed back
+
+
+def test_a_mainland_phone_with_the_country_code_is_kept(client: Client, cats: Any, app: Any) -> None:
+    body = as_json(post(client, phone="+86 139 1234 5678"))
+    assert WorkOrder.objects.get(number=body[0]["service_request_id"]).reporter_phone == "13912345678"
+    assert "未保存" not in body[0]["service_notice"]
+
+
+@pytest.mark.parametrize(
+    "text", ["a < b 且 c > d", "水位<5米，但>3米", "1<2", "温度 <= 0 度 > 结冰", "<<警告>>"]
+)
+def test_plain_text_with_angle_brackets_is_accepted(client: Client, cats: Any, app: Any, text: str) -> None:
+    body = as_json(post(client, description=text))
+    assert WorkOrder.objects.get(number=body[0]["service_request_id"]).description == text
+    root = as_xml(client.get(f"{BASE}/requests/{body[0]['service_request_id']}.xml"))
+    assert root.findtext("request/description") == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "看<a href='x'>这里</a>",
+        "<img src=x onerror=alert(1)>",
+        "粗<b>体",
+        "</div>",
+    ],
+)
+def test_real_tags_stay_refused(client: Client, cats: Any, app: Any, text: str) -> None:
+    assert_error(post(client, description=text), 400, contains="HTML")

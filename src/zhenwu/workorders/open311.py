@@ -31,6 +31,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -42,6 +43,7 @@ from django.views.decorators.csrf import csrf_exempt
 from zhenwu.core import crypto
 from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
+from zhenwu.core.pii import normalize_phone
 from zhenwu.core.ratelimit import hit
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.text import xml_safe
@@ -622,6 +624,35 @@ def _attributes(params: Any) -> dict[str, Any]:
     return out
 
 
+def _check_bounds(lat: str, long: str) -> None:
+    """A location must lie in the town's area (ZHENWU_OPEN311_BOUNDS). Values that are no
+    coordinates at all are left to workorder_create, which names the field."""
+    try:
+        y, x = float(lat), float(long)
+    except ValueError:
+        return
+    if not (-90 <= y <= 90 and -180 <= x <= 180):
+        return
+    south, west, north, east = settings.ZHENWU_OPEN311_BOUNDS
+    if not (south <= y <= north and west <= x <= east):
+        raise Open311Error(
+            400,
+            f"lat/long 位置超出本镇范围：只受理北纬 {south}–{north}、东经 {west}–{east} 之间（WGS84）的诉求，"
+            "镇外的问题请向所在地政府反映；坐标不确定时可只填 address_string。",
+        )
+
+
+def _phone(raw: str) -> tuple[str, str]:
+    """A mainland mobile or landline is kept; anything else (a foreign or malformed number) is not
+    stored and the submission goes on, with a note in service_notice (the number is not echoed)."""
+    try:
+        return normalize_phone(raw), ""
+    except ValidationError:
+        return "", (
+            "所填 phone（电话）不是中国大陆的手机或固定电话号码，未保存；办理进度可凭上面的编号查询。"
+        )
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # The spec posts form fields; the community swagger puts them in the query string. Accept both.
     params = request.GET.copy()
@@ -649,12 +680,15 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     address_id = params.get("address_id", "").strip()
     if not ((lat and long) or address or address_id):
         raise Open311Error(400, "请提供位置：lat 和 long（WGS84 经纬度），或 address_string，或 address_id。")
+    if lat and long:
+        _check_bounds(lat, long)
     if address_id and not address:
         address = f"地址编号 {address_id[:60]}"
     description = params.get("description", "")
     if not description.strip():
         description = f"（通过 Open311 应用“{app.name}”提交的{category.name}诉求，未填写描述）"
     name = (params.get("last_name", "").strip() + params.get("first_name", "").strip())[:50]
+    phone, phone_note = _phone(params.get("phone", ""))
     token_source = request.headers.get("Idempotency-Key", "") or params.get("client_token", "")
     client_token = ""
     if token_source.strip():
@@ -667,7 +701,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             category=category,
             description=description,
             reporter_name=name,
-            reporter_phone=params.get("phone", ""),
+            reporter_phone=phone,
             address=address,
             lat=lat or None,
             long=long or None,
@@ -681,5 +715,5 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     notice = f"诉求已登记，编号 {order.number}。可用 GET requests/{order.number}.{fmt} 查询办理进度。"
     if getattr(order, "duplicate_submission", False):
         notice = f"该提交已处理过（同一 Idempotency-Key），编号 {order.number}。"
-    data = [{"service_request_id": order.number, "service_notice": notice, "account_id": None}]
+    data = [{"service_request_id": order.number, "service_notice": notice + phone_note, "account_id": None}]
     return render(fmt, data, root="service_requests", item="request")

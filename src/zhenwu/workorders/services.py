@@ -51,7 +51,7 @@ from zhenwu.workorders.selectors import counts_changed, place_of
 MAX_PHOTOS = 6
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 STAFF_CHANNELS = {Channel.PHONE, Channel.ON_AIR, Channel.SMS, Channel.INSPECTOR}
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # a tag starts right after "<": "a < b 且 c > d" is text
 
 
 # ---------------------------------------------------------------- validation helpers
