@@ -376,3 +376,17 @@ def test_plain_text_with_angle_brackets_is_accepted(client: Client, cats: Any, a
 )
 def test_real_tags_stay_refused(client: Client, cats: Any, app: Any, text: str) -> None:
     assert_error(post(client, description=text), 400, contains="HTML")
+
+
+@pytest.mark.parametrize("channel", ["phone", "on_air", "sms", "inspector"])
+def test_internal_channels_never_appear_as_documented(
+    client: Client, cats: Any, cast: Any, channel: str
+) -> None:
+    from zhenwu.workorders.services import workorder_create
+
+    actor = cast.operator  # the operator registers every internal channel, inspectors' finds included
+    order = workorder_create(
+        actor=actor, channel=channel, category=cats["light"], description="内部渠道的诉求"
+    )
+    assert_error(client.get(f"{BASE}/requests/{order.number}.json"), 404)
+    assert order.number not in {r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json"))}

@@ -37,6 +37,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
@@ -151,7 +152,7 @@ def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response["Access-Control-Allow-Origin"] = "*"
     elif origin in allowed:
         response["Access-Control-Allow-Origin"] = origin
-        response["Vary"] = "Origin"
+        patch_vary_headers(response, ["Origin"])
     else:
         return response
     response["Access-Control-Expose-Headers"] = "Retry-After"
