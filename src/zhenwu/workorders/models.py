@@ -86,6 +86,8 @@ class Open311Changeset(models.Model):
     digest = models.CharField("摘要", max_length=64)
     changed_at = models.DateTimeField("变更时间")
 
+    objects: models.Manager[Open311Changeset] = models.Manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "Open311变更时间"
 
