@@ -390,3 +390,14 @@ def test_internal_channels_never_appear_as_documented(
     )
     assert_error(client.get(f"{BASE}/requests/{order.number}.json"), 404)
     assert order.number not in {r["service_request_id"] for r in as_json(client.get(f"{BASE}/requests.json"))}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_singular_service_path_of_the_open311_client_is_served(
+    client: Client, cats: Any, fmt: str
+) -> None:
+    """The `open311` client (PyPI 1.1) asks for service/{code} instead of the spec's services/{code}."""
+    assert client.get(f"{BASE}/service/ecology.noise.{fmt}").content == (
+        client.get(f"{BASE}/services/ecology.noise.{fmt}").content
+    )
+    assert_error(client.get(f"{BASE}/service/nope.{fmt}"), 404, fmt, "service_code")
