@@ -172,55 +172,61 @@ def open311_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Calla
     """An endpoint answering `methods` (OPTIONS always): checks the format suffix and the method,
     adds CORS headers to reads, and answers every failure in the spec's error list
     (Open311Error, 405, a database outage as 503, anything unexpected as 500)."""
-    allow = ", ".join([*methods, "OPTIONS"])
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
-            return _cors(request, _answer(request, view, args, fmt, kwargs))
-
-        def _answer(
-            request: HttpRequest, view: Callable[..., HttpResponse], args: Any, fmt: str, kwargs: Any
-        ) -> HttpResponse:
-            if fmt not in FORMATS:
-                return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
-            if request.method == "OPTIONS":
-                response = HttpResponse(status=204)
-                response["Allow"] = allow
-                return response
-            if request.method not in methods:
-                response = error_response(
-                    fmt, 405, f"该地址不支持 {str(request.method)[:10]} 请求，可用的方法：{allow}。"
-                )
-                response["Allow"] = allow
-                return response
-            values = [*kwargs.values(), *request.GET.values()]
-            if request.method == "POST":
-                values += list(request.POST.values())
-            if any("\x00" in str(v) for v in values):
-                return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
-            try:
-                return view(request, *args, fmt=fmt, **kwargs)
-            except Open311Error as exc:
-                response = error_response(fmt, exc.status, exc.description)
-                if exc.retry_after is not None:
-                    response["Retry-After"] = str(exc.retry_after)
-                return response
-            except DatabaseError:
-                log.exception("Open311: database unavailable")
-                response = error_response(
-                    fmt, 503, "服务暂时不可用（数据库无法访问），请稍后重试；已提交的诉求不会丢失。"
-                )
-                response["Retry-After"] = "30"
-                return response
-            except Exception:
-                log.exception("Open311: unexpected failure")
-                return error_response(fmt, 500, "服务器内部错误，已记录，请稍后重试或联系镇政务服务中心。")
+            return _cors(request, _answer(request, view, methods, args, fmt, kwargs))
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
         return csrf_exempt(wrapped)
 
     return decorate
+
+
+def _answer(
+    request: HttpRequest,
+    view: Callable[..., HttpResponse],
+    methods: tuple[str, ...],
+    args: tuple[Any, ...],
+    fmt: str,
+    kwargs: dict[str, Any],
+) -> HttpResponse:
+    if fmt not in FORMATS:
+        return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
+    allow = ", ".join([*methods, "OPTIONS"])
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        response["Allow"] = allow
+        return response
+    if request.method not in methods:
+        response = error_response(
+            fmt, 405, f"该地址不支持 {str(request.method)[:10]} 请求，可用的方法：{allow}。"
+        )
+        response["Allow"] = allow
+        return response
+    values = [*kwargs.values(), *request.GET.values()]
+    if request.method == "POST":
+        values += list(request.POST.values())
+    if any("\x00" in str(v) for v in values):
+        return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
+    try:
+        return view(request, *args, fmt=fmt, **kwargs)
+    except Open311Error as exc:
+        response = error_response(fmt, exc.status, exc.description)
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    except DatabaseError:
+        log.exception("Open311: database unavailable")
+        response = error_response(
+            fmt, 503, "服务暂时不可用（数据库无法访问），请稍后重试；已提交的诉求不会丢失。"
+        )
+        response["Retry-After"] = "30"
+        return response
+    except Exception:
+        log.exception("Open311: unexpected failure")
+        return error_response(fmt, 500, "服务器内部错误，已记录，请稍后重试或联系镇政务服务中心。")
 
 
 @csrf_exempt
