@@ -401,3 +401,28 @@ def test_the_singular_service_path_of_the_open311_client_is_served(
         client.get(f"{BASE}/services/ecology.noise.{fmt}").content
     )
     assert_error(client.get(f"{BASE}/service/nope.{fmt}"), 404, fmt, "service_code")
+
+
+@pytest.mark.parametrize("channel", ["phone", "on_air", "sms", "inspector", "web", "h5", "open311"])
+def test_every_channel_goes_through_the_one_intake_that_strips(cats: Any, cast: Any, channel: str) -> None:
+    """Hotline (on_air, via hotline.workorder_link), SMS import and the rest all call workorder_create."""
+    from zhenwu.workorders.services import workorder_create
+
+    order = workorder_create(
+        actor=cast.operator,
+        channel=channel,
+        category=cats["noise"],
+        description="夜间\x1b施工\ufffe噪声",
+        address="卢家巷\x0c",
+        reporter_name="李\x01先生",
+        reporter_phone="13912345678",
+        title="噪声\x0b投诉",
+        extra={"period": "night"},
+    )
+    order.refresh_from_db()
+    assert (order.description, order.address, order.reporter_name, order.title) == (
+        "夜间施工噪声",
+        "卢家巷",
+        "李先生",
+        "噪声 投诉",
+    )
