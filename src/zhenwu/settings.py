@@ -48,6 +48,12 @@ ZHENWU_DEMO_ACCOUNTS = env_bool("ZHENWU_DEMO_ACCOUNTS", DEBUG)
 ZHENWU_TOWN_CODE = os.environ.get("ZHENWU_TOWN_CODE", "NT")
 # Open311 POST requests per application and minute (an application's own posts_per_minute wins).
 ZHENWU_OPEN311_POSTS_PER_MINUTE = int(os.environ.get("ZHENWU_OPEN311_POSTS_PER_MINUTE", "60"))
+# Open311: the area a submitted lat/long must lie in (south,west,north,east, WGS84; roughly the town),
+# and the origins a browser app may read the GET endpoints from ("*" for any, empty for none).
+ZHENWU_OPEN311_BOUNDS = tuple(
+    float(x) for x in os.environ.get("ZHENWU_OPEN311_BOUNDS", "31.65,119.80,31.80,120.00").split(",")
+)
+ZHENWU_OPEN311_CORS_ORIGINS = os.environ.get("ZHENWU_OPEN311_CORS_ORIGINS", "*").split()
 # Uploaded images are re-encoded (core.services.reencode_image); larger ones are refused unread.
 ZHENWU_IMAGE_MAX_PIXELS = int(os.environ.get("ZHENWU_IMAGE_MAX_PIXELS", "50000000"))
 # A request body above this is refused with 413 before it is read (6 photos of 5 MB and the form).

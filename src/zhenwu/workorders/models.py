@@ -79,6 +79,22 @@ class Open311App(BaseModel):
         return self.name
 
 
+class Open311Changeset(models.Model):
+    """One row: a digest of what Open311 clients cache (services, their definitions, the endpoint
+    settings) and the time it last changed, which discovery answers as ``changeset``."""
+
+    digest = models.CharField("摘要", max_length=64)
+    changed_at = models.DateTimeField("变更时间")
+
+    objects: models.Manager[Open311Changeset] = models.Manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Open311变更时间"
+
+    def __str__(self) -> str:
+        return f"Open311 changeset {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 class WorkOrderQuerySet(ScopedQuerySet["WorkOrder"]):
     def visible_to(self, user: Any, action: ScopeAction = "view") -> WorkOrderQuerySet:
         """The one scope of work orders: the lead unit, the 协办 (assisting) units — with no

@@ -31,22 +31,25 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.db import DatabaseError
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from zhenwu.core import crypto
 from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
+from zhenwu.core.pii import normalize_phone
 from zhenwu.core.ratelimit import hit
 from zhenwu.core.selectors import get_work_calendar
+from zhenwu.core.text import xml_safe
 from zhenwu.workorders.choices import CLOSED_STATES, Channel
-from zhenwu.workorders.models import Category, Open311App, WorkOrder
+from zhenwu.workorders.models import Category, Open311App, Open311Changeset, WorkOrder
 from zhenwu.workorders.services import workorder_create
 
 log = logging.getLogger("zhenwu.open311")
@@ -81,7 +84,7 @@ def _xml_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # intake strips them too; this covers rows written before or around it
 
 
 # Element names of list items in XML: the GeoReport v2 examples use these singular forms.
@@ -136,35 +139,108 @@ def error_response(fmt: str, status: int, description: str) -> HttpResponse:
     )
 
 
-def open311_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Check the format suffix and turn Open311Error into the spec's error list."""
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
-    def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
-        if fmt not in FORMATS:
-            return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
-        values = [*kwargs.values(), *request.GET.values()]
-        if request.method == "POST":
-            values += list(request.POST.values())
-        if any("\x00" in str(v) for v in values):
-            return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
-        try:
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Open311Error as exc:
-            response = error_response(fmt, exc.status, exc.description)
-            if exc.retry_after is not None:
-                response["Retry-After"] = str(exc.retry_after)
-            return response
-        except DatabaseError:
-            log.exception("Open311: database unavailable")
-            response = error_response(
-                fmt, 503, "服务暂时不可用（数据库无法访问），请稍后重试；已提交的诉求不会丢失。"
-            )
-            response["Retry-After"] = "30"
-            return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return csrf_exempt(wrapped)
+def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A browser app may read the public GET endpoints from the configured origins ("*": any)."""
+    origin = request.headers.get("Origin", "")
+    allowed = settings.ZHENWU_OPEN311_CORS_ORIGINS
+    if not origin or request.method not in READ_METHODS:
+        return response
+    if "*" in allowed:
+        response["Access-Control-Allow-Origin"] = "*"
+    elif origin in allowed:
+        response["Access-Control-Allow-Origin"] = origin
+        patch_vary_headers(response, ["Origin"])
+    else:
+        return response
+    response["Access-Control-Expose-Headers"] = "Retry-After"
+    if request.method == "OPTIONS":
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type"
+        response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def fmt_of(path: str) -> str:
+    """The format a client asked for by its path's suffix (json when it gave none)."""
+    return "xml" if path.rstrip("/").lower().endswith(".xml") else "json"
+
+
+def open311_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """An endpoint answering `methods` (OPTIONS always): checks the format suffix and the method,
+    adds CORS headers to reads, and answers every failure in the spec's error list
+    (Open311Error, 405, a database outage as 503, anything unexpected as 500)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            return _cors(request, _answer(request, view, methods, args, fmt, kwargs))
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return csrf_exempt(wrapped)
+
+    return decorate
+
+
+def _answer(
+    request: HttpRequest,
+    view: Callable[..., HttpResponse],
+    methods: tuple[str, ...],
+    args: tuple[Any, ...],
+    fmt: str,
+    kwargs: dict[str, Any],
+) -> HttpResponse:
+    if fmt not in FORMATS:
+        return error_response("json", 404, f"不支持的响应格式“{fmt[:20]}”，请使用 .json 或 .xml。")
+    allow = ", ".join([*methods, "OPTIONS"])
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        response["Allow"] = allow
+        return response
+    if request.method not in methods:
+        response = error_response(
+            fmt, 405, f"该地址不支持 {str(request.method)[:10]} 请求，可用的方法：{allow}。"
+        )
+        response["Allow"] = allow
+        return response
+    values = [*kwargs.values(), *request.GET.values()]
+    if request.method == "POST":
+        values += list(request.POST.values())
+    if any("\x00" in str(v) for v in values):
+        return error_response(fmt, 400, "参数中含有不允许的控制字符（NUL）。")
+    try:
+        return view(request, *args, fmt=fmt, **kwargs)
+    except Open311Error as exc:
+        response = error_response(fmt, exc.status, exc.description)
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    except DatabaseError:
+        log.exception("Open311: database unavailable")
+        response = error_response(
+            fmt, 503, "服务暂时不可用（数据库无法访问），请稍后重试；已提交的诉求不会丢失。"
+        )
+        response["Retry-After"] = "30"
+        return response
+    except Exception:
+        log.exception("Open311: unexpected failure")
+        return error_response(fmt, 500, "服务器内部错误，已记录，请稍后重试或联系镇政务服务中心。")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Every other path under /open311/v2/: the error list, in the format its suffix asks for."""
+    fmt = fmt_of(request.path)
+    if not rest.lower().endswith((".json", ".xml")):
+        text = "缺少响应格式：请在地址末尾加 .json 或 .xml，如 /open311/v2/services.json。"
+    else:
+        text = (
+            "该地址不存在。可用的端点：discovery、services、services/{service_code}、requests、"
+            "requests/{service_request_id}，均以 .json 或 .xml 结尾。"
+        )
+    return _cors(request, error_response(fmt, 404, text))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -334,20 +410,53 @@ def request_data(order: WorkOrder, request: HttpRequest) -> dict[str, Any]:
 # ---------------------------------------------------------------- views
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+CONTACT = "牛塘镇人民政府 政务服务热线（示例联系方式）"
+KEY_SERVICE = "api_key 由镇政务服务中心发放：登录镇务后台“Open311应用”页面登记应用即可获得。"
+
+
+def changeset() -> str:
+    """When what clients cache last changed: the services list, each service's definition
+    (attributes and their values) and the endpoint settings (contact, formats, bounding area,
+    allowed origins). A digest of all of it is kept in one row with the time it was first seen;
+    the first digest ever taken is dated by the categories' last edit."""
+    categories = public_services()
+    published = {
+        "services": [[service_data(c), definition_data(c)] for c in categories],
+        "endpoint": [CONTACT, KEY_SERVICE, list(FORMATS), list(settings.ZHENWU_OPEN311_BOUNDS)],
+        "origins": sorted(settings.ZHENWU_OPEN311_CORS_ORIGINS),
+    }
+    digest = hashlib.sha256(json.dumps(published, sort_keys=True).encode()).hexdigest()
+    row = Open311Changeset.objects.filter(pk=1).first()
+    if row is None or row.digest != digest:
+        when = timezone.now()
+        if row is None:
+            edited = Category.objects.aggregate(last=Max("updated_at"))["last"]
+            when = edited or when
+        try:
+            with transaction.atomic():
+                Open311Changeset.objects.update_or_create(
+                    pk=1, defaults={"digest": digest, "changed_at": when}
+                )
+        except IntegrityError:  # another worker wrote the same row first
+            pass
+        return str(_iso(when))
+    return str(_iso(row.changed_at))
+
+
+@open311_view("GET", "HEAD")
 def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET discovery: where this endpoint lives and what it speaks."""
     base = request.build_absolute_uri("/open311/v2/")
+    changed = changeset()
     data = {
-        "changeset": "2026-11-28T00:00:00+08:00",
-        "contact": "牛塘镇人民政府 政务服务热线（示例联系方式）",
-        "key_service": "api_key 由镇政务服务中心发放：登录镇务后台“Open311应用”页面登记应用即可获得。",
+        "changeset": changed,
+        "contact": CONTACT,
+        "key_service": KEY_SERVICE,
         "endpoints": [
             {
                 "specification": "http://wiki.open311.org/GeoReport_v2",
                 "url": base,
-                "changeset": "2026-11-28T00:00:00+08:00",
+                "changeset": changed,
                 "type": "production",
                 "formats": ["application/json", "text/xml"],
             }
@@ -356,15 +465,13 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     return render(fmt, data, root="discovery")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET services: the active leaf categories."""
     return render(fmt, [service_data(c) for c in public_services()], root="services", item="service")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def service_definition(request: HttpRequest, *, code: str, fmt: str) -> HttpResponse:
     """GET services/{service_code}: the category's extra fields as GeoReport attributes."""
     category = service_for_code(code)
@@ -373,8 +480,7 @@ def service_definition(request: HttpRequest, *, code: str, fmt: str) -> HttpResp
     return render(fmt, definition_data(category), root="service_definition")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD", "POST"])
+@open311_view("GET", "HEAD", "POST")
 def requests_(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET requests: search; POST requests: submit a new request (api_key required)."""
     if request.method == "POST":
@@ -383,8 +489,7 @@ def requests_(request: HttpRequest, *, fmt: str) -> HttpResponse:
     return render(fmt, [request_data(o, request) for o in orders], root="service_requests", item="request")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def request_detail(request: HttpRequest, *, number: str, fmt: str) -> HttpResponse:
     """GET requests/{service_request_id}: a list holding the one request (as the spec's examples)."""
     order = public_orders().filter(number=number).first()
@@ -393,8 +498,7 @@ def request_detail(request: HttpRequest, *, number: str, fmt: str) -> HttpRespon
     return render(fmt, [request_data(order, request)], root="service_requests", item="request")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def request_single(request: HttpRequest, *, number: str, fmt: str) -> HttpResponse:
     """GET request/{service_request_id} (singular, as the community swagger.json spells it): one object."""
     order = public_orders().filter(number=number).first()
@@ -403,8 +507,7 @@ def request_single(request: HttpRequest, *, number: str, fmt: str) -> HttpRespon
     return render(fmt, request_data(order, request), root="request")
 
 
-@open311_view
-@require_http_methods(["GET", "HEAD"])
+@open311_view("GET", "HEAD")
 def token_detail(request: HttpRequest, *, token: str, fmt: str) -> HttpResponse:
     """GET tokens/{token}: this server never issues tokens (POST returns service_request_id at once)."""
     raise Open311Error(404, "本平台提交后直接返回 service_request_id，不发放 token；该 token 不存在。")
@@ -445,12 +548,24 @@ def _int_param(request: HttpRequest, name: str, default: int, *, low: int, high:
     return value
 
 
+def _listed(request: HttpRequest, name: str) -> list[str]:
+    """Every value of a filter the spec says "can be declared multiple times, comma delimited":
+    `status=open&status=closed` and `status=open,closed` mean the same (order kept, no duplicates)."""
+    values: list[str] = []
+    for raw in request.GET.getlist(name):
+        for part in raw.split(","):
+            part = part.strip()
+            if part and part not in values:
+                values.append(part)
+    return values
+
+
 def _search(request: HttpRequest) -> list[WorkOrder]:
     params = request.GET
     page = _int_param(request, "page", 1, low=1, high=100000)
     size = _int_param(request, "page_size", MAX_RESULTS, low=1, high=MAX_RESULTS)
     qs = public_orders()
-    ids = [x.strip() for x in params.get("service_request_id", "").split(",") if x.strip()]
+    ids = _listed(request, "service_request_id")
     if ids:  # "This overrides all other arguments."
         return list(qs.filter(number__in=ids[:MAX_RESULTS]).order_by("-created_at", "-id"))
     start_raw, end_raw = params.get("start_date", ""), params.get("end_date", "")
@@ -469,10 +584,10 @@ def _search(request: HttpRequest) -> list[WorkOrder]:
     else:
         end, start = now, now - MAX_SPAN
     qs = qs.filter(created_at__gte=start, created_at__lte=end)
-    codes = [x.strip() for x in params.get("service_code", "").split(",") if x.strip()]
+    codes = _listed(request, "service_code")
     if codes:
         qs = qs.filter(category__code__in=codes)
-    wanted = {x.strip().lower() for x in params.get("status", "").split(",") if x.strip()}
+    wanted = {x.lower() for x in _listed(request, "status")}
     if wanted - {"open", "closed"}:
         raise Open311Error(400, "status 只能是 open、closed 或二者以逗号分隔。")
     if wanted == {"open"}:
@@ -516,6 +631,35 @@ def _attributes(params: Any) -> dict[str, Any]:
     return out
 
 
+def _check_bounds(lat: str, long: str) -> None:
+    """A location must lie in the town's area (ZHENWU_OPEN311_BOUNDS). Values that are no
+    coordinates at all are left to workorder_create, which names the field."""
+    try:
+        y, x = float(lat), float(long)
+    except ValueError:
+        return
+    if not (-90 <= y <= 90 and -180 <= x <= 180):
+        return
+    south, west, north, east = settings.ZHENWU_OPEN311_BOUNDS
+    if not (south <= y <= north and west <= x <= east):
+        raise Open311Error(
+            400,
+            f"lat/long 位置超出本镇范围：只受理北纬 {south}–{north}、东经 {west}–{east} 之间（WGS84）的诉求，"
+            "镇外的问题请向所在地政府反映；坐标不确定时可只填 address_string。",
+        )
+
+
+def _phone(raw: str) -> tuple[str, str]:
+    """A mainland mobile or landline is kept; anything else (a foreign or malformed number) is not
+    stored and the submission goes on, with a note in service_notice (the number is not echoed)."""
+    try:
+        return normalize_phone(raw), ""
+    except ValidationError:
+        return "", (
+            "所填 phone（电话）不是中国大陆的手机或固定电话号码，未保存；办理进度可凭上面的编号查询。"
+        )
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # The spec posts form fields; the community swagger puts them in the query string. Accept both.
     params = request.GET.copy()
@@ -543,12 +687,15 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     address_id = params.get("address_id", "").strip()
     if not ((lat and long) or address or address_id):
         raise Open311Error(400, "请提供位置：lat 和 long（WGS84 经纬度），或 address_string，或 address_id。")
+    if lat and long:
+        _check_bounds(lat, long)
     if address_id and not address:
         address = f"地址编号 {address_id[:60]}"
     description = params.get("description", "")
     if not description.strip():
         description = f"（通过 Open311 应用“{app.name}”提交的{category.name}诉求，未填写描述）"
     name = (params.get("last_name", "").strip() + params.get("first_name", "").strip())[:50]
+    phone, phone_note = _phone(params.get("phone", ""))
     token_source = request.headers.get("Idempotency-Key", "") or params.get("client_token", "")
     client_token = ""
     if token_source.strip():
@@ -561,7 +708,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             category=category,
             description=description,
             reporter_name=name,
-            reporter_phone=params.get("phone", ""),
+            reporter_phone=phone,
             address=address,
             lat=lat or None,
             long=long or None,
@@ -575,5 +722,5 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     notice = f"诉求已登记，编号 {order.number}。可用 GET requests/{order.number}.{fmt} 查询办理进度。"
     if getattr(order, "duplicate_submission", False):
         notice = f"该提交已处理过（同一 Idempotency-Key），编号 {order.number}。"
-    data = [{"service_request_id": order.number, "service_notice": notice, "account_id": None}]
+    data = [{"service_request_id": order.number, "service_notice": notice + phone_note, "account_id": None}]
     return render(fmt, data, root="service_requests", item="request")

@@ -19,7 +19,14 @@ urlpatterns = [
     # The community swagger.json spells the single-request path in the singular and answers it
     # with one object instead of the spec's one-element list: served as it describes.
     re_path(rf"^request/(?P<number>[^/]+)\.{FMT}$", open311.request_single, name="open311_request_single"),
+    # The `open311` client (PyPI 1.1) asks for a definition at service/{code}: served the same.
+    re_path(
+        rf"^service/(?P<code>[^/]+)\.{FMT}$", open311.service_definition, name="open311_service_singular"
+    ),
     re_path(rf"^tokens/(?P<token>[^/]+)\.{FMT}$", open311.token_detail, name="open311_token"),
+    # Anything else under /open311/v2/ (a missing .json/.xml, an unknown endpoint) answers in the
+    # API's own error format, not with the site's HTML 404 page.
+    re_path(r"^(?P<rest>.*)$", open311.not_found, name="open311_not_found"),
 ]
 
 staff_urlpatterns = [

@@ -29,6 +29,7 @@ from zhenwu.core.notify import notify
 from zhenwu.core.pii import is_mobile, normalize_phone
 from zhenwu.core.selectors import get_work_calendar
 from zhenwu.core.services import IMAGE_TYPES, attachment_create, document_number
+from zhenwu.core.text import xml_safe
 from zhenwu.dispatch.services import decision_record
 from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import require_capability, user_has_capability
@@ -50,7 +51,7 @@ from zhenwu.workorders.selectors import counts_changed, place_of
 MAX_PHOTOS = 6
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 STAFF_CHANNELS = {Channel.PHONE, Channel.ON_AIR, Channel.SMS, Channel.INSPECTOR}
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # a tag starts right after "<": "a < b 且 c > d" is text
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -214,7 +215,7 @@ def clean_extra(category: Category | None, data: dict[str, Any]) -> dict[str, An
             except (TypeError, ValueError) as exc:
                 raise DomainError(f"“{f['label']}”必须是数字。", field=f["code"]) from exc
         else:
-            out[f["code"]] = str(raw)[:500]
+            out[f["code"]] = xml_safe(str(raw))[:500]
     return out
 
 
@@ -272,6 +273,8 @@ def workorder_create(
         raise DomainError("该诉求分类已停用，请选择其他分类。", field="category")
     if urgency not in Urgency.values:
         raise DomainError("紧急程度无效。", field="urgency")
+    # Every channel's text loses the characters XML 1.0 forbids (Open311 XML, exports stay readable).
+    description, title, address, reporter_name = map(xml_safe, (description, title, address, reporter_name))
     text = clean_description(description)
     try:
         phone = normalize_phone(reporter_phone)  # mobiles and landlines (calls often come from a 座机)
@@ -669,7 +672,7 @@ _PRIVATE_ACTIONS = {Action.NOTE, Action.SUPERVISE, Action.REMIND}
 
 
 def _clean_note(action: str, note: str, needs_note: bool) -> str:
-    note = (note or "").strip()
+    note = xml_safe(note or "").strip()
     if needs_note and not note:
         raise DomainError(f"请填写{Action(action).label}的说明。", field="note")
     if len(note) > DESCRIPTION_MAX:
