@@ -67,7 +67,7 @@ def test_report_cockpit_and_front_door(demo_site: Any, desktop: Any, phone: Any,
     # 2. The town leader sees it on the 驾驶舱 and drills into the report.
     sign_in(desktop, base, "leader")
     desktop.goto(f"{base}/cockpit/")
-    expect(desktop.locator("h2")).to_contain_text("领导驾驶舱")
+    expect(desktop.locator("h1.page-title")).to_contain_text("领导驾驶舱")
     report_link = desktop.locator(".zw-cockpit-report", has_text="空中线缆治理").first
     expect(report_link).to_contain_text("背街小巷空中线缆")
     expect(desktop.get_by_text("以表格查看").first).to_be_visible()
