@@ -509,6 +509,8 @@ class _Step:
     suggestion: dict[str, Any] | None = None
     data: dict[str, Any] = field(default_factory=dict)
     event_unit: Unit | None = None
+    # Steps this one sets off (不满意 → 重办): each gets its own timeline entry and notice.
+    follow_ups: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 def _accept(step: _Step) -> None:
@@ -599,6 +601,7 @@ def _rate(step: _Step) -> None:  # 回访 / 评价: 满意 closes, 不满意 reo
     order.rated_at = step.now
     step.data = {"satisfaction": step.satisfaction}
     if step.satisfaction == Satisfaction.UNSATISFIED and order.rework_count < settings.ZHENWU_MAX_REWORK:
+        # 重办: a second round for the lead unit with a fresh 办结时限 from the category's limit.
         step.target = Status.HANDLING
         order.rework_count += 1
         order.signed_at = order.signed_at or step.now
@@ -606,6 +609,15 @@ def _rate(step: _Step) -> None:  # 回访 / 评价: 满意 closes, 不满意 reo
         order.supervised_at = None
         order.reminded_at = None
         step.data["rework"] = order.rework_count
+        step.follow_ups.append(
+            (
+                Action.REWORK,
+                {
+                    "round": order.rework_count,
+                    "deadline": timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        )
     else:
         step.target = Status.CLOSED
         order.closed_at = step.now
@@ -767,6 +779,18 @@ def workorder_transition(
         message=step.note[:200],
     )
     _notify_after(order, action, None if is_system(actor) else actor)
+    for follow_action, follow_data in step.follow_ups:
+        _event(
+            order,
+            actor=actor,
+            action=follow_action,
+            from_status=before,
+            to_status=order.status,
+            note=step.note,
+            unit=order.lead_unit,
+            data=follow_data,
+        )
+        _notify_after(order, follow_action, None if is_system(actor) else actor)
     transaction.on_commit(counts_changed)
     return order
 
@@ -848,6 +872,24 @@ def _notify_after(order: WorkOrder, action: str, actor: Any) -> None:
             link=order.get_absolute_url(),
             obj=order,
         )
+    elif action == Action.REWORK and order.lead_unit:
+        subject = f"重办：工单 {order.number} 诉求人不满意，请于{when(order.deadline)}前重新办结"
+        notify(
+            channel="inbox",
+            unit=order.lead_unit,
+            subject=subject,
+            body=order.summary,
+            link=order.get_absolute_url(),
+            obj=order,
+        )
+        if is_mobile(order.lead_unit.contact_phone):
+            notify(
+                channel="sms",
+                phone=order.lead_unit.contact_phone,
+                subject=subject,
+                body=f"【镇务】{subject}。诉求：{order.summary[:100]}",
+                obj=order,
+            )
     elif action in {Action.REPLY, Action.ANSWER} and is_mobile(order.reporter_phone):
         notify(
             channel="sms",

@@ -1,0 +1,177 @@
+"""Issue 14: the loops a walk-through found open — 重办 as a second round, the citizen's timeline in
+words with every reply and its photos, the honest done page, the 签收时限 inbox, the category rule."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from zhenwu.core.models import Notification
+from zhenwu.workorders.choices import Action, Channel, Status
+from zhenwu.workorders.models import WorkOrder
+from zhenwu.workorders.services import workorder_create, workorder_transition
+
+SH = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=SH)  # a Tuesday
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _new(cast: Any, cats: dict[str, Any], **kw: Any) -> WorkOrder:
+    args: dict[str, Any] = {
+        "actor": None,
+        "channel": Channel.H5,
+        "category": cats["light"],
+        "description": "丫河村村口路灯不亮已经三天了，晚上走路很不安全。",
+        "reporter_name": "王女士",
+        "reporter_phone": "13912345678",
+        "address": "丫河村村口",
+    }
+    args.update(kw)
+    return workorder_create(**args)
+
+
+def _go(order: WorkOrder, actor: Any, action: str, **kw: Any) -> WorkOrder:
+    return workorder_transition(actor=actor, order=order, action=action, **kw)
+
+
+def _replied(cast: Any, cats: dict[str, Any], **kw: Any) -> tuple[WorkOrder, str]:
+    order = _new(cast, cats, **kw)
+    code = order.query_code  # type: ignore[attr-defined]
+    order = _go(order, cast.operator, Action.DISPATCH, unit=cast.yahe)
+    order = _go(order, cast.yahe_cadre, Action.SIGN)
+    order = _go(order, cast.yahe_cadre, Action.REPLY, note="已联系电工更换灯泡。")
+    return order, code
+
+
+def test_unsatisfied_opens_a_second_round_with_a_new_deadline_and_tells_the_unit(
+    cast: Any, cats: dict[str, Any]
+) -> None:
+    cast.yahe.contact_phone = "13800001111"
+    cast.yahe.save()
+    with time_machine.travel(T0, tick=False):
+        order, code = _replied(cast, cats)
+        first_deadline = order.deadline
+    later = T0 + timedelta(days=6)  # the next Monday 09:00
+    with time_machine.travel(later, tick=False):
+        order = _go(order, None, Action.RATE, satisfaction="unsatisfied", note="灯还是不亮", query_code=code)
+    assert order.status == Status.HANDLING and order.rework_count == 1
+    # A fresh 办结时限 from the category's limit (3 working days) counted from the 不满意.
+    assert order.deadline.astimezone(SH) == datetime(2026, 12, 3, 9, 0, tzinfo=SH)
+    assert order.deadline != first_deadline
+    actions = list(order.events.values_list("action", flat=True))
+    assert actions[-2:] == ["rate", "rework"]
+    rework = order.events.get(action="rework")
+    assert rework.to_status == Status.HANDLING and rework.unit == cast.yahe
+    assert rework.data["deadline"] == "2026-12-03 09:00"
+    inbox = Notification.objects.filter(channel="inbox", recipient_unit=cast.yahe, subject__contains="重办")
+    assert inbox.count() == 1 and "12月03日09:00" in inbox.get().subject
+    sms = Notification.objects.filter(channel="sms", subject__contains="重办").get()
+    assert sms.recipient_phone == "13800001111"
+
+
+def test_the_timelines_say_unsatisfied_and_rework_not_rate_twice(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        order, code = _replied(cast, cats)
+        order = _go(order, None, Action.RATE, satisfaction="unsatisfied", query_code=code)
+        order = _go(order, cast.yahe_cadre, Action.REPLY, note="已更换整套灯具。")
+        order = _go(order, None, Action.RATE, satisfaction="satisfied", query_code=code)
+    html = client.post(
+        reverse("workorders:h5_track"), {"number": order.number, "code": code}
+    ).content.decode()
+    assert "评价（不满意）" in html and "重办（第 1 次）" in html and "评价（满意）" in html
+    assert "诉求人不满意，已退回丫河村重新办理" in html
+    client.force_login(cast.operator)
+    staff = client.get(order.get_absolute_url()).content.decode()
+    assert "评价（不满意）" in staff and "重办（第 1 次）" in staff
+
+
+def test_the_tracking_page_shows_every_reply_with_its_photos_and_each_step_in_words(
+    client: Any, cast: Any, cats: dict[str, Any], media: Any
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        order, code = _replied(cast, cats)
+        order = _go(order, None, Action.RATE, satisfaction="unsatisfied", query_code=code)
+        photo = SimpleUploadedFile("after.png", PNG, content_type="image/png")
+        order = _go(order, cast.yahe_cadre, Action.REPLY, note="已更换整套灯具。", photos=[photo])
+    html = client.post(
+        reverse("workorders:h5_track"), {"number": order.number, "code": code}
+    ).content.decode()
+    # Both answers, not only the last one.
+    assert "已联系电工更换灯泡。" in html and "已更换整套灯具。" in html
+    assert "已派给丫河村办理。" in html and "丫河村已签收，开始办理。" in html
+    links = re.findall(r'src="(/public/h5/photos/[^"]+)"', html)
+    assert len(links) == 1
+    photo_response = client.get(links[0])
+    assert photo_response.status_code == 200 and photo_response["Content-Type"] == "image/png"
+    # A forged or altered link is refused.
+    assert client.get(links[0][:-3] + "xyz/").status_code == 404
+    assert client.get("/public/h5/photos/%00/").status_code == 404
+
+
+def test_the_done_page_button_carries_the_number_and_code(client: Any, cats: dict[str, Any]) -> None:
+    data = {
+        "category": cats["light"].pk,
+        "description": "丫河村村口路灯不亮三天了",
+        "address": "丫河村村口",
+        "reporter_name": "王女士",
+        "reporter_phone": "13912345678",
+        "client_token": "tok-1",
+    }
+    html = client.post(reverse("workorders:h5_submit"), data, follow=True).content.decode()
+    number = re.search(r'id="zw-number">([A-Z0-9-]+)<', html).group(1)  # type: ignore[union-attr]
+    code = re.search(r'id="zw-code">([A-Z0-9]+)<', html).group(1)  # type: ignore[union-attr]
+    assert f'name="number" value="{number}"' in html and f'name="code" value="{code}"' in html
+    # The console backend sends nothing: the page must not claim an SMS went out.
+    assert "已通过短信发送" not in html and "短信通知已排队" in html
+    page = client.post(reverse("workorders:h5_track"), {"number": number, "code": code}).content.decode()
+    assert "办理过程" in page and number in page
+
+
+class FakeGateway:
+    name = "fake-gateway"
+    sent: list[int] = []
+
+    def send(self, notification: Notification) -> None:
+        FakeGateway.sent.append(notification.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_done_page_says_sms_only_when_a_gateway_took_it(client: Any, settings: Any) -> None:
+    from zhenwu.core.actors import SYSTEM
+    from zhenwu.workorders.services import category_save
+
+    light = category_save(actor=SYSTEM, code="municipal.streetlight", name="路灯", time_limit_days=3)
+    settings.ZHENWU_NOTIFY_BACKENDS = {
+        **settings.ZHENWU_NOTIFY_BACKENDS,
+        "sms": f"{__name__}.FakeGateway",
+    }
+    data = {
+        "category": light.pk,
+        "description": "丫河村村口路灯不亮三天了",
+        "address": "丫河村村口",
+        "reporter_name": "王女士",
+        "reporter_phone": "13912345678",
+        "client_token": "tok-2",
+    }
+    html = client.post(reverse("workorders:h5_submit"), data, follow=True).content.decode()
+    assert FakeGateway.sent, "the SMS was handed to the gateway after commit"
+    assert "已通过短信发送" in html
+    # Without a mobile number no SMS is written and nothing about SMS is said.
+    html = client.post(
+        reverse("workorders:h5_submit"),
+        {**data, "reporter_phone": "0519-88001234", "client_token": "t3"},
+        follow=True,
+    ).content.decode()
+    assert "短信" not in html.split("查询码")[-1].split("查询办理进度")[0]
