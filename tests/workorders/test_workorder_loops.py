@@ -148,8 +148,13 @@ class FakeGateway:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_done_page_says_sms_only_when_a_gateway_took_it(client: Any, settings: Any) -> None:
+def test_the_done_page_says_sms_only_when_a_gateway_took_it(
+    client: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from zhenwu.core import notify
     from zhenwu.core.actors import SYSTEM
+
+    monkeypatch.setattr(notify, "_schedule", notify.deliver)  # the worker delivers at once after commit
     from zhenwu.workorders.services import category_save
 
     light = category_save(actor=SYSTEM, code="municipal.streetlight", name="路灯", time_limit_days=3)
@@ -175,3 +180,73 @@ def test_the_done_page_says_sms_only_when_a_gateway_took_it(client: Any, setting
         follow=True,
     ).content.decode()
     assert "短信" not in html.split("查询码")[-1].split("查询办理进度")[0]
+
+
+def test_the_to_sign_tab_sorts_by_and_shows_the_sign_deadline(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    from zhenwu.core.actors import SYSTEM
+    from zhenwu.workorders.services import category_save
+
+    slow_sign = category_save(
+        actor=SYSTEM, code="ecology.dust", name="扬尘", time_limit_days=2, sign_limit_hours=6
+    )
+    with time_machine.travel(T0, tick=False):
+        early = _new(cast, cats, category=slow_sign, description="丫河村工地扬尘很大，请处理。")
+        early = _go(early, cast.operator, Action.DISPATCH, unit=cast.yahe)
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        later = _new(cast, cats, category=cats["municipal"], description="丫河村村道井盖缺失。")
+        later = _go(later, cast.operator, Action.DISPATCH, unit=cast.yahe)
+    # 办结时限 would put `early` first; the 签收时限 (12:00 < 15:00) puts `later` first.
+    assert early.deadline < later.deadline and later.sign_deadline < early.sign_deadline
+    client.force_login(cast.yahe_cadre)
+    with time_machine.travel(T0 + timedelta(hours=1, minutes=5), tick=False):
+        html = client.get(reverse("workorders:inbox") + "?tab=to_sign").content.decode()
+    table = html.split("<table")[1]
+    assert table.index(later.number) < table.index(early.number)
+    assert "<th>签收时限</th>" in table and "2026-11-24 12:00" in table and "按签收时限排列" in html
+
+
+def test_dispatch_needs_a_category_or_a_confirmed_reason(cast: Any, cats: dict[str, Any]) -> None:
+    from zhenwu.core.errors import DomainError
+
+    order = _new(cast, cats, category=None, description="丫河村有件事不知道归哪里管。")
+    with pytest.raises(DomainError) as err:
+        _go(order, cast.operator, Action.DISPATCH, unit=cast.yahe)
+    assert err.value.field == "category" and "分类" in err.value.message
+    with pytest.raises(DomainError) as err:
+        _go(order, cast.operator, Action.DISPATCH, unit=cast.yahe, unclassified=True)
+    assert err.value.field == "note"
+    order.refresh_from_db()
+    assert order.status == Status.NEW and order.events.count() == 1  # nothing written
+    order = _go(
+        order, cast.operator, Action.DISPATCH, unit=cast.yahe, unclassified=True, note="分类目录中没有对应项"
+    )
+    assert order.status == Status.DISPATCHED and order.category is None
+    assert order.events.get(action="dispatch").data["unclassified"] is True
+    order = _go(order, cast.yahe_cadre, Action.SIGN)
+    # It cannot be answered to its end as 未分类: the reply needs the category.
+    with pytest.raises(DomainError) as err:
+        _go(order, cast.yahe_cadre, Action.REPLY, note="已处理")
+    assert err.value.field == "category"
+    order = _go(order, cast.yahe_cadre, Action.REPLY, note="已处理", category=cats["light"])
+    assert order.category == cats["light"] and order.status == Status.REPLIED
+
+
+def test_a_desk_answer_and_a_dispatch_pick_the_category_on_the_page(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    order = _new(cast, cats, category=None, description="请问小牛办几点上班？")
+    client.force_login(cast.operator)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert 'name="dispatch-unclassified"' in page and 'name="answer-category"' in page
+    # Tree order, Chinese names, no codes: 市政设施 then its child 路灯/市政设施 indented under it.
+    assert page.index(">市政设施<") < page.index("└ 路灯/市政设施")
+    assert "municipal.streetlight</option>" not in page
+    url = reverse("workorders:act", args=[order.number, "answer"])
+    client.post(url, {"answer-note": "工作日 8:30 上班。"})
+    order.refresh_from_db()
+    assert order.status == Status.NEW  # refused: no category
+    client.post(url, {"answer-note": "工作日 8:30 上班。", "answer-category": cats["municipal"].pk})
+    order.refresh_from_db()
+    assert order.status == Status.CLOSED and order.category == cats["municipal"]

@@ -17,13 +17,58 @@ from zhenwu.workorders.services import MAX_PHOTOS
 _control = control
 
 
+def tree_ordered(categories: Any) -> list[Category]:
+    """Categories in tree order: each parent, then its children (by their sort order), depth first."""
+    items = list(categories)
+    ids = {c.pk for c in items}
+    children: dict[int | None, list[Category]] = {}
+    for c in items:
+        key = c.parent_id if c.parent_id in ids else None
+        children.setdefault(key, []).append(c)
+    for siblings in children.values():
+        siblings.sort(key=lambda c: (c.sort, c.name))
+    out: list[Category] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for c in children.get(parent, []):
+            c.tree_depth = depth  # type: ignore[attr-defined]
+            out.append(c)
+            walk(c.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def category_label(category: Category) -> str:
+    """The Chinese name, indented under its parent; never the code."""
+    depth = getattr(category, "tree_depth", 1 if category.parent_id else 0)
+    return "　" * depth + ("└ " if depth else "") + category.name
+
+
+class _TreeIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in tree_ordered(self.queryset):
+            yield self.choice(obj)
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
+    """A category picker: Chinese names in tree order."""
+
+    iterator = _TreeIterator
+
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj)
+        return category_label(obj)
 
 
 def category_queryset() -> Any:
     return Category.objects.filter(is_active=True).select_related("parent").order_by("sort", "code")
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """(code, Chinese label) pairs in tree order, for filters that take the code as value."""
+    return [(c.code, category_label(c)) for c in tree_ordered(category_queryset())]
 
 
 def handling_units() -> Any:
@@ -215,9 +260,22 @@ class ActionForm(forms.Form):
         label="并入的主工单编号", required=False, max_length=32, widget=forms.TextInput(attrs=_control())
     )
     photos = MultipleFileField(label="照片", required=False, help_text=PHOTO_HELP)
+    category = CategoryChoiceField(
+        label="诉求分类",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="请选择分类",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    unclassified = forms.BooleanField(
+        label="确认未分类派单（请在说明中写明理由）",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = category_queryset()
         self.fields["unit"].queryset = handling_units()
         self.fields["assisting"].queryset = handling_units()
 
@@ -267,7 +325,7 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "全部分类")] + [(c.code, str(c)) for c in category_queryset()]
+        self.fields["category"].choices = [("", "全部分类")] + category_choices()
         self.fields["unit"].queryset = (
             Unit.objects.visible_to(user).filter(handles_requests=True).order_by("path")
         )

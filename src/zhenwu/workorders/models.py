@@ -311,7 +311,7 @@ class OrderEvent(models.Model):
         """One sentence a citizen understands, saying what happened at this step."""
         unit = self.unit.name if self.unit_id and self.unit else "承办单位"
         d = self.data or {}
-        words = {
+        words: dict[str, str] = {
             Action.CREATE: "诉求已登记。",
             Action.ACCEPT: "诉求已受理，等待派给负责单位。",
             Action.REJECT: "诉求不予受理。",

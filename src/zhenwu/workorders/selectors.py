@@ -78,7 +78,8 @@ def inbox(*, user: Any, tab: str, now: datetime | None = None) -> QuerySet[WorkO
     if tab not in dict(INBOX_TABS):
         tab = "to_sign"
     qs = _tab_queryset(user, tab).filter(_tab_filter(tab, now))
-    order = "created_at" if tab == "desk" else "deadline"
+    # What is due first comes first: the 签收时限 in 待签收, the arrival at the desk, else the 办结时限.
+    order = {"desk": "created_at", "to_sign": "sign_deadline"}.get(tab, "deadline")
     return qs.select_related("category", "category__parent", "lead_unit").order_by(order, "id")
 
 
