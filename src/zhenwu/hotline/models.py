@@ -189,6 +189,13 @@ class Episode(BaseModel):
         return reverse("hotline:episode_detail", args=[self.pk])
 
     @property
+    def before_air_date(self) -> bool:
+        """Today is before the scheduled air date: going on air now is early and needs a reason."""
+        from django.utils import timezone
+
+        return self.air_date is not None and self.air_date > timezone.localdate()
+
+    @property
     def air_date_display(self) -> str:
         if self.air_date:
             return f"{self.air_date:%Y年%m月%d日}"

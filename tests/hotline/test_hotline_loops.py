@@ -1,0 +1,127 @@
+"""Issue 14: the 政风热线 loops — early go-live needs a reason, an ended episode takes no calls, the
+reminder of a programme that already ran is cancelled, 上线评价 agrees with 上线安排, and the
+leader's workbench lists articles awaiting approval."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from zhenwu.audit.models import AuditEvent
+from zhenwu.core.errors import DomainError
+from zhenwu.core.models import Notification
+from zhenwu.core.testing import login
+from zhenwu.hotline import services
+from zhenwu.hotline.choices import EpisodeStatus, ReminderStatus
+from zhenwu.hotline.models import ListenerIssue, ReminderLog
+from zhenwu.hotline.selectors import unit_evaluation
+
+
+def _slot_episode(hl, day):
+    slot = hl.slot(day)
+    episode = services.episode_create(
+        actor=hl.cast.town_admin, unit=hl.cast.yahe, slot=slot, guests=[("村党委书记", "李书记")]
+    )
+    return slot, episode
+
+
+def test_going_on_air_before_the_date_needs_a_confirmed_reason_which_is_recorded(hl, client):
+    _, episode = _slot_episode(hl, date(2026, 12, 10))  # today is 2026-11-27
+    with pytest.raises(DomainError) as err:
+        services.episode_transition(actor=hl.operator, episode=episode, action="go_live")
+    assert err.value.code == "early_air" and "2026年12月10日" in err.value.message
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.PREPARING
+    c = login(client, hl.operator)
+    page = c.get(episode.get_absolute_url()).content.decode()
+    assert 'name="reason"' in page and "确定今天提前开播吗" in page
+    c.post(f"/hotline/episodes/{episode.pk}/transition/", {"action": "go_live"})
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.PREPARING
+    c.post(
+        f"/hotline/episodes/{episode.pk}/transition/",
+        {"action": "go_live", "reason": "书记下周出差，经协调提前"},
+    )
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.LIVE
+    event = AuditEvent.objects.get(action="hotline.episode_go_live")
+    assert (
+        "书记下周出差，经协调提前" in event.message
+        and str(event.changes).count("early_reason") == 1
+        and "书记下周出差，经协调提前" in str(event.changes)
+    )
+
+
+def test_on_the_day_no_reason_is_asked(hl):
+    _, episode = _slot_episode(hl, date(2026, 11, 27))
+    episode = services.episode_transition(actor=hl.operator, episode=episode, action="go_live")
+    assert episode.status == EpisodeStatus.LIVE
+
+
+def test_an_ended_episode_refuses_new_calls_in_the_service_and_the_console(hl, client):
+    episode = hl.episode(status="live")
+    services.episode_transition(actor=hl.operator, episode=episode, action="close")
+    with pytest.raises(DomainError, match="本期节目已结束"):
+        services.issue_create(
+            actor=hl.operator, episode=episode, text="村口路灯不亮了怎么办", source="phone", during_show=True
+        )
+    c = login(client, hl.operator)
+    assert (
+        "本期节目已结束，不再登记新的来电"
+        in c.get(f"/hotline/episodes/{episode.pk}/console/").content.decode()
+    )
+    response = c.post(
+        f"/hotline/episodes/{episode.pk}/console/take/",
+        {"text": "村口路灯不亮了怎么办", "source": "phone", "client_token": "t-1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "本期节目已结束" in response.content.decode()
+    assert not ListenerIssue.objects.filter(episode=episode).exists()
+
+
+def test_the_pending_reminder_of_an_episode_that_already_ran_is_cancelled(hl):
+    slot, episode = _slot_episode(hl, date(2026, 12, 10))
+    assert services.reminders_queue() == 1
+    services.episode_transition(actor=hl.operator, episode=episode, action="go_live", reason="提前")
+    log = ReminderLog.objects.get(slot=slot)
+    assert log.status == ReminderStatus.CANCELLED
+    assert services.reminders_dispatch() == 0
+    assert not Notification.objects.filter(object_type="hotline.reminderlog").exists()
+    assert services.reminders_queue() == 0  # not queued again
+
+
+def test_a_reminder_whose_slot_already_passed_is_not_sent(hl, time_machine):
+    hl.slot(date(2026, 12, 1))
+    assert services.reminders_queue() == 1
+    time_machine.move_to("2026-12-02 10:00 +08:00", tick=False)
+    assert services.reminders_dispatch() == 0
+    assert ReminderLog.objects.get().status == ReminderStatus.CANCELLED
+
+
+def test_the_evaluation_counts_a_unit_that_went_on_air_early(hl, client):
+    _, episode = _slot_episode(hl, date(2026, 12, 10))
+    services.episode_transition(actor=hl.operator, episode=episode, action="go_live", reason="提前")
+    issue = services.issue_create(actor=hl.operator, episode=episode, text="问题一二三四五", source="phone")
+    services.issue_answer(actor=hl.operator, issue=issue, summary="已答")
+    services.episode_transition(actor=hl.operator, episode=episode, action="close")
+    row = unit_evaluation(year=2026, units=[hl.cast.yahe])[hl.cast.yahe.pk]
+    assert row["aired"] == 1 and row["score"] is not None
+    page = login(client, hl.cast.town_admin).get("/hotline/evaluation/?year=2026").content.decode()
+    assert "丫河村" in page and "尚未上线" not in page
+
+
+def test_the_leaders_workbench_lists_articles_awaiting_approval(hl, client):
+    episode = hl.episode(status="live")
+    issue = services.issue_create(
+        actor=hl.operator, episode=episode, text="小牛办周末能办事吗？", source="phone"
+    )
+    services.issue_answer(actor=hl.operator, issue=issue, summary="周六上午可预约办理。")
+    services.episode_transition(actor=hl.operator, episode=episode, action="close")
+    article = services.article_prepare(actor=hl.cast.town_admin, episode=episode, title="丫河村上线政风热线")
+    c = login(client, hl.leader)
+    assert "待审核的节目文章" not in c.get("/workbench/").content.decode()
+    services.article_transition(actor=hl.cast.town_admin, article=article, action="submit")
+    home = c.get("/workbench/").content.decode()
+    assert "待审核的节目文章：丫河村上线政风热线" in home
+    assert f"/hotline/episodes/{episode.pk}/article/" in home
