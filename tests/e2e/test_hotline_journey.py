@@ -75,7 +75,8 @@ def test_a_whole_show(demo_site: Any, desktop: Any, phone: Any, shot: Any) -> No
     shot(page, "hotline-01-schedule")
     open_episode_from_slot(page, "社会事业局", "养老服务、教育")
 
-    # 2. open the live console
+    # 2. open the live console: the slot is in December, so going on air today is early and asks why
+    page.get_by_label("提前开播的理由").fill("直播间档期调整，提前播出")
     page.get_by_role("button", name="开始直播").click()
     expect(page.get_by_role("heading", name="直播控制台")).to_be_visible()
 
