@@ -94,6 +94,7 @@ class DecideForm(forms.Form):
         label="审核结果",
         choices=[
             (ObjectionAction.UPHOLD.value, "申诉成立，撤销扣分"),
+            (ObjectionAction.UPHOLD_PART.value, "部分成立，按认定处数重算扣分"),
             (ObjectionAction.REJECT.value, "申诉不成立，维持扣分"),
         ],
         widget=forms.RadioSelect,
@@ -101,6 +102,7 @@ class DecideForm(forms.Form):
     reason = forms.CharField(
         label="审核意见", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
+    accepted_count = forms.IntegerField(label="审核后认定处数", required=False, min_value=1, max_value=100000)
 
 
 class ReasonForm(forms.Form):

@@ -289,6 +289,9 @@ class Objection(BaseModel):
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_reason = models.TextField("审核意见", blank=True)
+    # 部分成立: the finding's 处数 before the decision and the number the reviewer let stand.
+    original_count = models.PositiveIntegerField("原认定处数", null=True, blank=True)
+    accepted_count = models.PositiveIntegerField("审核后认定处数", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

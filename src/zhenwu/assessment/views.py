@@ -382,6 +382,7 @@ def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": Objection.objects.filter(
                 finding__month=month, status=ObjectionStatus.SUBMITTED
             ).count(),
+            "blockers": [] if month.is_closed else selectors.close_blockers(month, _today()),
             "reopen_form": forms.ReasonForm(),
         },
     )
@@ -408,7 +409,9 @@ def month_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _month_post(
         request,
         pk,
-        lambda m: services.month_close(actor=request.user, month=m),
+        lambda m: services.month_close(
+            actor=request.user, month=m, override_reason=request.POST.get("override_reason", "")
+        ),
         "已关账：得分、名次、奖项和红黑榜已生成，本月数据已锁定。",
     )
 

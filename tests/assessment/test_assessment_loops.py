@@ -1,0 +1,133 @@
+"""Issue 14: an objection partly upheld (the accepted 处数, points recomputed), and a month that
+cannot close while a finding is inside its objection window or has a pending objection, unless a
+leader overrides with an audited reason; the month page says which findings block it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from zhenwu.assessment import services
+from zhenwu.assessment.choices import ObjectionAction, ObjectionStatus, ResultCategory
+from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator
+from zhenwu.audit.models import AuditEvent
+from zhenwu.core.errors import DomainError
+from zhenwu.core.testing import login
+
+AFTER_WINDOW = date(2026, 11, 16)  # findings recorded on 2026-11-10 may be objected to until 11-13
+
+
+def _finding(staff: Any, scheme: Any, unit: Any, count: int = 2) -> Finding:
+    ljlf = Indicator.objects.get(item__scheme=scheme, code="ljlf")  # 1 point per 处
+    return services.finding_record(
+        actor=staff.inspector,
+        unit=unit,
+        indicator=ljlf,
+        count=count,
+        found_on=date(2026, 11, 9),
+        place="河桥北侧",
+    )
+
+
+def test_an_objection_can_be_partly_upheld_and_the_points_follow(cast: Any, staff: Any, scheme: Any) -> None:
+    f = _finding(staff, scheme, cast.yahe, count=2)
+    assert f.points == Decimal("2.00")
+    o = services.objection_submit(actor=cast.yahe_cadre, finding=f, reason="其中一处属县道养护范围")
+    for bad in (None, 0, 2, 5):
+        with pytest.raises(DomainError) as err:
+            services.objection_transition(
+                actor=cast.town_admin,
+                objection=o,
+                action=ObjectionAction.UPHOLD_PART,
+                reason="一处属实",
+                accepted_count=bad,
+            )
+        assert err.value.field == "accepted_count"
+    f.refresh_from_db()
+    assert f.count == 2  # nothing written by a refused decision
+    services.objection_transition(
+        actor=cast.town_admin,
+        objection=o,
+        action=ObjectionAction.UPHOLD_PART,
+        reason="县道一处不计，村内一处维持",
+        accepted_count=1,
+    )
+    o.refresh_from_db()
+    f.refresh_from_db()
+    assert o.status == ObjectionStatus.PARTLY_UPHELD and (o.original_count, o.accepted_count) == (2, 1)
+    assert f.count == 1 and f.points == Decimal("1.00")
+    adjust = AuditEvent.objects.get(action="assessment.finding_adjust")
+    assert "2 处改为 1 处" in adjust.message
+    month = services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
+    row = month.results.get(category=ResultCategory.AREA, unit=cast.yahe)
+    assert row.items["rjhj"]["deductions"] == "1.00"
+
+
+def test_the_reviewer_page_offers_a_partial_decision(client: Any, cast: Any, staff: Any, scheme: Any) -> None:
+    f = _finding(staff, scheme, cast.yahe, count=3)
+    o = services.objection_submit(actor=cast.yahe_cadre, finding=f, reason="两处已当场清理")
+    c = login(client, cast.town_admin)
+    page = c.get("/assessment/objections/").content.decode()
+    assert 'value="uphold_part"' in page and 'name="accepted_count"' in page and "原 3 处" in page
+    c.post(
+        f"/assessment/objections/{o.pk}/decide/",
+        {"action": "uphold_part", "reason": "一处属实", "accepted_count": "1"},
+    )
+    f.refresh_from_db()
+    assert f.count == 1 and f.points == Decimal("1.00")
+    page = c.get("/assessment/objections/?status=partly_upheld").content.decode()
+    assert "原认定 3 处，审核后认定 1 处" in page
+
+
+def test_a_month_cannot_close_inside_an_objection_window_or_with_a_pending_objection(
+    cast: Any, staff: Any, scheme: Any
+) -> None:
+    f = _finding(staff, scheme, cast.yahe)
+    month = AssessmentMonth.objects.get(pk=f.month_id)
+    with pytest.raises(DomainError) as err:
+        services.month_close(actor=staff.leader, month=month)
+    assert (
+        err.value.code == "close_blocked"
+        and f.number in err.value.message
+        and "申诉期内" in err.value.message
+    )
+    o = services.objection_submit(actor=cast.yahe_cadre, finding=f, reason="已清理")
+    with pytest.raises(DomainError, match="1 件申诉未审核"):
+        services.month_close(actor=staff.leader, month=month, today=AFTER_WINDOW)
+    # The assessment office may not override; only a leader, and only with a reason.
+    with pytest.raises(DomainError, match="暂不能关账"):
+        services.month_close(actor=cast.town_admin, month=month, override_reason="赶通报")
+    with pytest.raises(DomainError, match="暂不能关账"):
+        services.month_close(actor=staff.leader, month=month, override_reason="  ")
+    month.refresh_from_db()
+    assert not month.is_closed
+    services.month_close(actor=staff.leader, month=month, override_reason="县委督查要求本周内通报")
+    month.refresh_from_db()
+    assert month.is_closed
+    event = AuditEvent.objects.get(action="assessment.month_close_override")
+    assert "县委督查要求本周内通报" in event.message and f.number in str(event.changes)
+    o.refresh_from_db()
+    assert o.status == ObjectionStatus.SUBMITTED
+
+
+def test_the_month_page_names_the_blocking_findings(client: Any, cast: Any, staff: Any, scheme: Any) -> None:
+    f = _finding(staff, scheme, cast.yahe)
+    admin = login(client, cast.town_admin)
+    page = admin.get(f"/assessment/months/{f.month_id}/").content.decode()
+    assert (
+        "暂不能关账：1 条检查发现尚未了结" in page
+        and f.number in page
+        and "仍在申诉期内（截止 2026-11-13）" in page
+    )
+    assert "关账并计算排名</button>" not in page.replace("提前关账并计算排名", "")
+    assert 'name="override_reason"' not in page  # the office cannot override
+    admin.post(f"/assessment/months/{f.month_id}/close/")
+    assert not AssessmentMonth.objects.get(pk=f.month_id).is_closed
+    leader = login(client, staff.leader)
+    page = leader.get(f"/assessment/months/{f.month_id}/").content.decode()
+    assert 'name="override_reason"' in page
+    leader.post(f"/assessment/months/{f.month_id}/close/", {"override_reason": "书记要求月底前通报"})
+    assert AssessmentMonth.objects.get(pk=f.month_id).is_closed
