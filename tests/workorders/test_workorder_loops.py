@@ -250,3 +250,30 @@ def test_a_desk_answer_and_a_dispatch_pick_the_category_on_the_page(
     client.post(url, {"answer-note": "工作日 8:30 上班。", "answer-category": cats["municipal"].pk})
     order.refresh_from_db()
     assert order.status == Status.CLOSED and order.category == cats["municipal"]
+
+
+def test_category_pickers_show_chinese_names_in_tree_order_never_codes(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    from zhenwu.hotline.workorder_link import WorkOrderForm
+    from zhenwu.knowledge.forms import ArticleForm
+    from zhenwu.knowledge.models import Article
+
+    def labels(html: str) -> list[str]:
+        return [x.strip() for x in re.findall(r"<option[^>]*>([^<]*)</option>", html)]
+
+    expected_tree = ["噪声扰民", "市政设施", "└ 路灯/市政设施"]  # by sort order, then code
+    issue = type("Issue", (), {"text": "路灯不亮"})()
+    console = str(WorkOrderForm(issue=issue)["category"])
+    knowledge = str(ArticleForm()["category_code"])
+    for html in (console, knowledge):
+        names = [n.replace("\u3000", "") for n in labels(html) if n and "请选择" not in n and "不限" not in n]
+        assert names == expected_tree, names
+        assert "municipal.streetlight" not in "".join(labels(html))
+    client.force_login(cast.operator)
+    listing = client.get(reverse("workorders:list")).content.decode()
+    assert "└ 路灯/市政设施" in listing and ">municipal.streetlight<" not in listing
+    Article.objects.create(title="路灯报修", answer="请拨打热线。", category_code="municipal.streetlight")
+    client.force_login(cast.town_admin)
+    page = client.get("/knowledge/").content.decode()
+    assert "分类：路灯/市政设施" in page and "municipal.streetlight" not in page

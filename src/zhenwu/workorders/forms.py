@@ -26,7 +26,7 @@ def tree_ordered(categories: Any) -> list[Category]:
         key = c.parent_id if c.parent_id in ids else None
         children.setdefault(key, []).append(c)
     for siblings in children.values():
-        siblings.sort(key=lambda c: (c.sort, c.name))
+        siblings.sort(key=lambda c: (c.sort, c.code))
     out: list[Category] = []
 
     def walk(parent: int | None, depth: int) -> None:
