@@ -61,16 +61,33 @@ PREFIX_LABELS: dict[str, str] = {
     "campaign": "专项行动",
     "govservice": "政务服务",
     "enterprise": "企业服务",
+    "workorders": "诉求工单",
+    "dispatch": "智能派单",
+    "knowledge": "知识库",
+    "pii": "个人信息",
+    "admin": "系统管理",
 }
 
 FILTER_KEYS = ("q", "action", "result", "date_from", "date_to", "actor")
 
 
+def action_labels() -> dict[str, str]:
+    """The registry of action labels: the platform's own, then each part's ``audit_labels.LABELS``."""
+    from zhenwu.core.parts import part_modules
+
+    labels = dict(ACTION_LABELS)
+    for module in part_modules("audit_labels"):
+        labels.update(getattr(module, "LABELS", {}))
+    return labels
+
+
 def action_label(action: str) -> str:
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
+    """The action in Chinese; an action no registry names still says which part it belongs to."""
+    labels = action_labels()
+    if action in labels:
+        return labels[action]
     prefix = action.split(".", 1)[0]
-    return PREFIX_LABELS.get(prefix, "")
+    return f"{PREFIX_LABELS[prefix]}（其他操作）" if prefix in PREFIX_LABELS else "其他操作"
 
 
 def _require_audit_viewer(user: Any) -> None:

@@ -130,7 +130,7 @@ def _list_page(request: HttpRequest, *, login_only: bool) -> HttpResponse:
         "events": _decorate(list(page.object_list)),
         "querystring_base": querystring_base,
         "filtered": bool(filters) and filters != {"action": "auth."},
-        "action_choices": sorted(selectors.ACTION_LABELS.items()),
+        "action_choices": sorted(selectors.action_labels().items()),
         "prefix_choices": sorted(selectors.PREFIX_LABELS.items()),
         "login_only": login_only,
         "export_query": export_params.urlencode(),
