@@ -131,3 +131,35 @@ def test_the_month_page_names_the_blocking_findings(client: Any, cast: Any, staf
     assert 'name="override_reason"' in page
     leader.post(f"/assessment/months/{f.month_id}/close/", {"override_reason": "书记要求月底前通报"})
     assert AssessmentMonth.objects.get(pk=f.month_id).is_closed
+
+
+def test_the_computed_indicator_formula_is_entered_as_rows_not_json(
+    client: Any, cast: Any, scheme: Any
+) -> None:
+    c = login(client, cast.town_admin)
+    url = f"/assessment/scheme/{scheme.pk}/indicators/add/"
+    page = c.get(url).content.decode()
+    assert 'name="point_1_value"' in page and 'name="point_1_score"' in page and "[[" not in page
+    base = {
+        "item": scheme.items.get(code="cml").pk,
+        "code": "aszb",
+        "name": "按期办结率",
+        "kind": "deduction",
+        "source": "computed",
+        "points_per_finding": "1",
+        "max_score": "5",
+        "metric_key": "workorders.on_time_rate",
+    }
+    # A half-filled row is named, nothing is written, the input stays.
+    page = c.post(
+        url, {**base, "point_1_value": "0.6", "point_1_score": "0", "point_2_value": "0.95"}
+    ).content.decode()
+    assert "第 2 行：请同时填写指标值和得分" in page and 'value="0.95"' in page
+    assert not Indicator.objects.filter(code="aszb").exists()
+    page = c.post(url, {**base, "point_1_value": "0.6", "point_1_score": "0"}).content.decode()
+    assert "至少需要两行" in page
+    c.post(
+        url,
+        {**base, "point_1_value": "0.6", "point_1_score": "0", "point_2_value": "0.95", "point_2_score": "5"},
+    )
+    assert Indicator.objects.get(code="aszb").formula == [[0.6, 0.0], [0.95, 5.0]]

@@ -79,7 +79,7 @@ class TestScheme:
             services.indicator_create(
                 actor=cast.town_admin, item=item, code="x", name="x", source="computed", metric_key="nope"
             )
-        with pytest.raises(DomainError, match="分段点"):
+        with pytest.raises(DomainError, match="至少需要两行"):
             services.indicator_create(
                 actor=cast.town_admin,
                 item=item,

@@ -217,12 +217,9 @@ class IndicatorForm(forms.Form):
     )
     max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2, initial=10)
     metric_key = forms.ChoiceField(label="数据指标(系统计算类)", required=False)
-    formula = forms.CharField(
-        label="换算公式(系统计算类)",
-        required=False,
-        initial="[[0.6, 0], [0.95, 5]]",
-        help_text="[[指标值, 得分], ...]，如按期办结率 60% 得 0 分、95% 及以上得 5 分",
-    )
+
+    FORMULA_ROWS = 5
+    FORMULA_INITIAL = [("0.6", "0"), ("0.95", "5")]  # 按期办结率 60% 得 0 分、95% 及以上得 5 分
 
     def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
         from zhenwu.assessment.computed import metric_choices
@@ -230,19 +227,43 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
         self.fields["metric_key"].choices = [("", "—"), *metric_choices()]  # type: ignore[attr-defined]
+        # 换算公式: rows of (指标值, 得分), not JSON text.
+        for i in range(1, self.FORMULA_ROWS + 1):
+            value, score = self.FORMULA_INITIAL[i - 1] if i <= len(self.FORMULA_INITIAL) else ("", "")
+            self.fields[f"point_{i}_value"] = forms.DecimalField(
+                label=f"第 {i} 行 指标值", required=False, max_digits=12, decimal_places=4, initial=value
+            )
+            self.fields[f"point_{i}_score"] = forms.DecimalField(
+                label=f"第 {i} 行 得分", required=False, max_digits=8, decimal_places=2, initial=score
+            )
         for name, field in self.fields.items():
             _control(
                 field, "form-select" if name in ("item", "kind", "source", "metric_key") else "form-control"
             )
 
-    def clean_formula(self) -> Any:
-        text = self.cleaned_data.get("formula", "").strip()
-        if not text:
-            return None
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError("公式格式应为 [[0.6, 0], [0.95, 5]]。") from exc
+    @property
+    def main_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if not f.name.startswith("point_")]
+
+    @property
+    def formula_rows(self) -> list[tuple[int, Any, Any]]:
+        return [
+            (i, self[f"point_{i}_value"], self[f"point_{i}_score"]) for i in range(1, self.FORMULA_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        points = []
+        for i in range(1, self.FORMULA_ROWS + 1):
+            value, score = data.get(f"point_{i}_value"), data.get(f"point_{i}_score")
+            if value is None and score is None:
+                continue
+            if value is None or score is None:
+                self.add_error(f"point_{i}_value", f"第 {i} 行：请同时填写指标值和得分，或把两格都清空。")
+                continue
+            points.append([float(value), float(score)])
+        data["formula"] = points or None
+        return data
 
 
 class IndicatorEditForm(forms.Form):

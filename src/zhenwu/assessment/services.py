@@ -198,11 +198,13 @@ def item_create(
 
 def _validate_formula(formula: Any) -> list[list[float]]:
     if not isinstance(formula, list) or len(formula) < 2:
-        raise DomainError("换算公式至少需要两个分段点，如 [[0.6, 0], [0.95, 5]]。", field="formula")
+        raise DomainError(
+            "换算公式至少需要两行“指标值 → 得分”，如 0.6 → 0 分、0.95 → 5 分。", field="formula"
+        )
     clean = []
     for point in formula:
         if not isinstance(point, list | tuple) or len(point) != 2:
-            raise DomainError("换算公式的每个分段点应为 [指标值, 得分]。", field="formula")
+            raise DomainError("换算公式的每一行应有指标值和得分两个数。", field="formula")
         try:
             clean.append([float(point[0]), float(point[1])])
         except (TypeError, ValueError) as exc:
