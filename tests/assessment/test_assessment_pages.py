@@ -229,16 +229,22 @@ def test_dashboard_data_and_drilldown(client: Client, cast: Any, staff: Any, sch
 
 def test_scheme_page_ahp_and_weights(client: Client, cast: Any, staff: Any, scheme: Any) -> None:
     c = login(client, cast.town_admin)
-    r = c.post(
-        f"/assessment/scheme/{scheme.pk}/",
-        {"matrix": "[[1,3,5,7,9],[1/3,1,3,5,7],[1/5,1/3,1,3,5],[1/7,1/5,1/3,1,3],[1/9,1/7,1/5,1/3,1]]"},
+    # The AHP judgement is entered as pairwise comparisons on Saaty's 1–9 scale, not as JSON.
+    page = c.get(f"/assessment/scheme/{scheme.pk}/").content.decode()
+    assert (
+        "城市长效管理 与 文明城市" in page and "前者明显重要（5）" in page and "后者极端重要（1/9）" in page
     )
+    assert 'name="matrix"' not in page and "[[" not in page and 'id="zw-ahp-live"' in page
+    consistent = [[1, 3, 5, 7, 9], [0, 1, 3, 5, 7], [0, 0, 1, 3, 5], [0, 0, 0, 1, 3]]
+    pairs = {f"pair_{i}_{j}": str(consistent[i][j]) for i in range(4) for j in range(i + 1, 5)}
+    r = c.post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1", **pairs})
     assert "通过一致性检验" in r.content.decode()
-    r = c.post(
-        f"/assessment/scheme/{scheme.pk}/",
-        {"matrix": "[[1,9,1/9,1,1],[1/9,1,9,1,1],[9,1/9,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]"},
-    )
+    contradictory = {f"pair_{i}_{j}": "1" for i in range(4) for j in range(i + 1, 5)}
+    contradictory.update({"pair_0_1": "9", "pair_0_2": "1/9", "pair_1_2": "9"})
+    r = c.post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1", **contradictory})
     assert "≥ 0.10" in r.content.decode()
+    r = c.post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1", **pairs, "pair_0_1": "1e309"})
+    assert r.status_code == 200 and "通过一致性检验" not in r.content.decode()
     r = c.post(
         f"/assessment/scheme/{scheme.pk}/",
         {
@@ -266,9 +272,7 @@ def test_scheme_page_ahp_and_weights(client: Client, cast: Any, staff: Any, sche
     )
     assert r.status_code == 302 and scheme.weight_profiles.count() == 1
     assert (
-        login(Client(), cast.yahe_cadre)
-        .post(f"/assessment/scheme/{scheme.pk}/", {"matrix": "[[1]]"})
-        .status_code
+        login(Client(), cast.yahe_cadre).post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1"}).status_code
         == 403
     )
 

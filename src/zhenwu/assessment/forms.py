@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -138,25 +137,63 @@ class WeightForm(forms.Form):
         return {code: self.cleaned_data[f"w_{code}"] for code in self.item_codes}
 
 
+SAATY_WORDS = {
+    1: "同等重要",
+    2: "介于同等与稍微之间",
+    3: "稍微重要",
+    4: "介于稍微与明显之间",
+    5: "明显重要",
+    6: "介于明显与强烈之间",
+    7: "强烈重要",
+    8: "介于强烈与极端之间",
+    9: "极端重要",
+}
+
+
+def saaty_choices() -> list[tuple[str, str]]:
+    """Saaty's 1–9 scale for one pair: the first item more important (9…2), equal (1), the second (1/2…1/9)."""
+    first = [(str(v), f"前者{SAATY_WORDS[v]}（{v}）") for v in range(9, 1, -1)]
+    second = [(f"1/{v}", f"后者{SAATY_WORDS[v]}（1/{v}）") for v in range(2, 10)]
+    return [*first, ("1", "两者同等重要（1）"), *second]
+
+
 class AhpForm(forms.Form):
-    matrix = forms.CharField(
-        label="判断矩阵(JSON，按项目顺序)",
-        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control font-monospace"}),
-        help_text="1-9 标度，a[i][j] 表示第 i 项相对第 j 项的重要程度，a[j][i] = 1/a[i][j]；可写 1/3 这样的分数",
-    )
+    """The AHP judgement as pairwise comparisons of the scheme's items on Saaty's 1–9 scale."""
 
-    def clean_matrix(self) -> Any:
-        text = self.cleaned_data["matrix"].strip()
-        # allow "1/3" inside the JSON by quoting fractions
-        import re
+    def __init__(self, *args: Any, items: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        self.pairs: list[tuple[int, int, Any]] = []
+        for i, a in enumerate(self.items):
+            for j in range(i + 1, len(self.items)):
+                b = self.items[j]
+                name = f"pair_{i}_{j}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{a.name} 与 {b.name}",
+                    choices=saaty_choices(),
+                    initial="1",
+                    widget=forms.Select(
+                        attrs={"class": "form-select zw-ahp-pair", "data-i": str(i), "data-j": str(j)}
+                    ),
+                )
+                self.pairs.append((i, j, name))
 
-        quoted = re.sub(r"(?<![\"\d.])(\d+)\s*/\s*(\d+)", r'"\1/\2"', text)
-        try:
-            return json.loads(quoted)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                "不是有效的矩阵，请写成 [[1,3,5],[1/3,1,3],[1/5,1/3,1]] 的形式。"
-            ) from exc
+    @property
+    def pair_fields(self) -> list[Any]:
+        return [self[name] for _, _, name in self.pairs]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        n = len(self.items)
+        matrix: list[list[str]] = [["1"] * n for _ in range(n)]
+        for i, j, name in self.pairs:
+            value = data.get(name)
+            if value is None:
+                continue
+            matrix[i][j] = value
+            matrix[j][i] = value[2:] if value.startswith("1/") else (f"1/{value}" if value != "1" else "1")
+        data["matrix"] = matrix
+        return data
 
 
 class ImportForm(forms.Form):
