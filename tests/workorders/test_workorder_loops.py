@@ -277,3 +277,52 @@ def test_category_pickers_show_chinese_names_in_tree_order_never_codes(
     client.force_login(cast.town_admin)
     page = client.get("/knowledge/").content.decode()
     assert "分类：路灯/市政设施" in page and "municipal.streetlight" not in page
+
+
+def test_category_extra_fields_are_edited_with_a_form_not_json(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    from zhenwu.workorders.models import Category
+
+    client.force_login(cast.town_admin)
+    url = reverse("workorders:category_edit", args=["ecology.noise"])
+    page = client.get(url).content.decode()
+    assert 'value="发生时段"' in page and 'value="白天、夜间"' in page and "单选" in page
+    assert "JSON" not in page and '"datatype"' not in page
+    base = {
+        "code": "ecology.noise",
+        "name": "噪声扰民",
+        "time_limit_days": "3",
+        "sign_limit_hours": "2",
+        "is_active": "on",
+        "ef_0_code": "period",
+        "ef_0_label": "发生时段",
+        "ef_0_datatype": "singlevaluelist",
+        "ef_0_required": "on",
+        "ef_0_values": "白天、夜间、凌晨",
+        "ef_1_code": "",
+        "ef_1_label": "噪声来源",
+        "ef_1_datatype": "multivaluelist",
+        "ef_1_values": "",
+        "ef_2_code": "",
+        "ef_2_label": "",
+        "ef_2_datatype": "string",
+        "ef_2_values": "",
+    }
+    # A choice field without options is refused with its row named, nothing saved.
+    page = client.post(url, base).content.decode()
+    assert "第 2 个附加字段“噪声来源”是选择类型，请填写至少一个选项" in page
+    assert len(Category.objects.get(code="ecology.noise").extra_fields) == 1
+    client.post(url, {**base, "ef_1_values": "施工，商铺音响"})
+    fields = Category.objects.get(code="ecology.noise").extra_fields
+    assert [f["label"] for f in fields] == ["发生时段", "噪声来源"]
+    period, source = fields
+    # The kept field keeps its code and the keys of its options, so earlier orders still read.
+    assert period["code"] == "period" and period["required"] is True
+    assert period["values"][:2] == [{"key": "day", "name": "白天"}, {"key": "night", "name": "夜间"}]
+    assert period["values"][2]["name"] == "凌晨"
+    assert source["datatype"] == "multivaluelist" and [v["name"] for v in source["values"]] == [
+        "施工",
+        "商铺音响",
+    ]
+    assert source["code"] not in {"", "period"}

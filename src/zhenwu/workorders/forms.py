@@ -345,6 +345,16 @@ class MetricsForm(forms.Form):
         return data
 
 
+EXTRA_TYPES = [
+    ("string", "单行文字"),
+    ("text", "多行文字"),
+    ("number", "数字"),
+    ("datetime", "日期时间"),
+    ("singlevaluelist", "单选"),
+    ("multivaluelist", "多选"),
+]
+
+
 class CategoryForm(forms.Form):
     code = forms.CharField(
         label="编码",
@@ -372,16 +382,120 @@ class CategoryForm(forms.Form):
     description = forms.CharField(
         label="说明", required=False, max_length=300, widget=forms.TextInput(attrs=_control())
     )
-    extra_fields = forms.JSONField(
-        label="附加字段(JSON)",
-        required=False,
-        initial=list,
-        widget=forms.Textarea(attrs=_control(rows=4, spellcheck="false")),
-        help_text='如 [{"code": "period", "label": "发生时段", "datatype": "singlevaluelist", "required": true, "values": [{"key": "night", "name": "夜间"}]}]',
-    )
     is_active = forms.BooleanField(
         label="启用",
         required=False,
         initial=True,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    MAX_EXTRA = 10
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        existing: list[dict[str, Any]] = list(self.initial.get("extra_fields") or [])
+        self._existing = {str(f.get("code")): f for f in existing}
+        if self.is_bound:
+            rows = sum(1 for k in self.data if k.startswith("ef_") and k.endswith("_label"))
+        else:
+            rows = len(existing) + 2
+        self.extra_rows = max(1, min(rows, self.MAX_EXTRA))
+        for i in range(self.extra_rows):
+            f = existing[i] if i < len(existing) else {}
+            self.fields[f"ef_{i}_label"] = forms.CharField(
+                label=f"附加字段 {i + 1} 名称",
+                required=False,
+                max_length=40,
+                initial=f.get("label", ""),
+                widget=forms.TextInput(attrs=_control(placeholder="如：发生时段")),
+            )
+            self.fields[f"ef_{i}_datatype"] = forms.ChoiceField(
+                label=f"附加字段 {i + 1} 类型",
+                choices=EXTRA_TYPES,
+                initial=f.get("datatype", "string"),
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"ef_{i}_required"] = forms.BooleanField(
+                label="必填",
+                required=False,
+                initial=bool(f.get("required")),
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"ef_{i}_values"] = forms.CharField(
+                label=f"附加字段 {i + 1} 选项",
+                required=False,
+                max_length=500,
+                initial="、".join(v["name"] for v in f.get("values", [])),
+                widget=forms.TextInput(
+                    attrs=_control(placeholder="单选、多选时填写，用顿号分隔，如：白天、夜间")
+                ),
+            )
+            self.fields[f"ef_{i}_code"] = forms.CharField(
+                required=False, initial=f.get("code", ""), widget=forms.HiddenInput
+            )
+
+    @property
+    def main_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if not f.name.startswith("ef_")]
+
+    @property
+    def extra_field_rows(self) -> list[tuple[int, Any, Any, Any, Any, Any]]:
+        return [
+            (
+                i + 1,
+                self[f"ef_{i}_label"],
+                self[f"ef_{i}_datatype"],
+                self[f"ef_{i}_required"],
+                self[f"ef_{i}_values"],
+                self[f"ef_{i}_code"],
+            )
+            for i in range(self.extra_rows)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """The rows become the category's attribute list; a kept field keeps its code and option keys."""
+        import re
+
+        data = super().clean() or {}
+        out: list[dict[str, Any]] = []
+        used: set[str] = set()
+        for i in range(self.extra_rows):
+            label = (data.get(f"ef_{i}_label") or "").strip()
+            names = [
+                n.strip() for n in re.split(r"[、,，;；\n]", data.get(f"ef_{i}_values") or "") if n.strip()
+            ]
+            if not label:
+                if names:
+                    self.add_error(f"ef_{i}_label", f"第 {i + 1} 个附加字段填了选项，请填写字段名称。")
+                continue
+            datatype = data.get(f"ef_{i}_datatype") or "string"
+            if datatype.endswith("valuelist") and not names:
+                self.add_error(
+                    f"ef_{i}_values", f"第 {i + 1} 个附加字段“{label}”是选择类型，请填写至少一个选项。"
+                )
+                continue
+            code = (data.get(f"ef_{i}_code") or "").strip()
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", code) or code in used:
+                code = next(
+                    f"field{n}" for n in range(1, 100) if f"field{n}" not in used | set(self._existing)
+                )
+            used.add(code)
+            old_keys = {v["name"]: v["key"] for v in self._existing.get(code, {}).get("values", [])}
+            values, keys = [], set()
+            for n, name in enumerate(names, 1):
+                key = old_keys.get(name) or f"o{n}"
+                while key in keys:
+                    key += "_"
+                keys.add(key)
+                values.append({"key": key, "name": name})
+            out.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "datatype": datatype,
+                    "required": bool(data.get(f"ef_{i}_required")),
+                    "values": values if datatype.endswith("valuelist") else [],
+                }
+            )
+        data["extra_fields"] = out
+        return data
