@@ -179,7 +179,7 @@ def rate(request: HttpRequest) -> HttpResponse:
 
 PUBLIC_PHOTO_CHANNELS = (Channel.H5, Channel.WEB, Channel.OPEN311)
 # Timeline notes the reporter reads: the answers, a refusal's reason, their own rating comment.
-CITIZEN_NOTES = {Action.REPLY, Action.ANSWER, Action.REJECT, Action.RATE, Action.REWORK}
+CITIZEN_NOTES = {Action.REPLY, Action.ANSWER, Action.REJECT, Action.RATE}
 PHOTO_LINK_SALT = "workorders.h5-photo"
 PHOTO_LINK_MAX_AGE = 2 * 3600
 
