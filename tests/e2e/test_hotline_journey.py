@@ -87,10 +87,14 @@ def test_a_whole_show(demo_site: Any, desktop: Any, phone: Any, shot: Any) -> No
         "小学门口上下学时段交通拥堵，能否增派人手疏导？",
     )
     take_call(page, q1, "13912340001")
-    # a half-typed call survives a reload
+    # nothing was typed since: a reload restores nothing and says nothing about a draft
+    page.reload()
+    expect(page.locator("#hl-take [data-draft-note]")).to_be_hidden()
+    # a half-typed call survives a reload, and the console says so
     page.locator("#hl-take").get_by_label("问题内容").fill("草稿：河边护栏松动")
     page.reload()
     expect(page.locator("#hl-take").get_by_label("问题内容")).to_have_value("草稿：河边护栏松动")
+    expect(page.locator("#hl-take [data-draft-note]")).to_be_visible()
     page.locator("#hl-take").get_by_label("问题内容").fill("")
     take_call(page, q2, "13912340002")
     take_call(page, q3, "13912340003")
