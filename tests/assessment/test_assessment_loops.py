@@ -163,3 +163,16 @@ def test_the_computed_indicator_formula_is_entered_as_rows_not_json(
         {**base, "point_1_value": "0.6", "point_1_score": "0", "point_2_value": "0.95", "point_2_score": "5"},
     )
     assert Indicator.objects.get(code="aszb").formula == [[0.6, 0.0], [0.95, 5.0]]
+
+
+def test_a_month_holding_a_real_finding_is_not_labelled_sample(
+    client: Any, cast: Any, staff: Any, scheme: Any
+) -> None:
+    month = services.month_for(scheme=scheme, day=date(2026, 11, 1), is_sample=True)
+    assert month.is_sample
+    f = _finding(staff, scheme, cast.yahe)
+    assert f.month_id == month.pk
+    month.refresh_from_db()
+    assert not month.is_sample
+    page = login(client, cast.town_admin).get(f"/assessment/months/{month.pk}/").content.decode()
+    assert "示例数据</span>" not in page

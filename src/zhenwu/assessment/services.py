@@ -491,6 +491,10 @@ def _finding_create(
     )
     if photos:
         finding.photos.set([attachment_create(actor=actor, upload=p) for p in photos])
+    if month.is_sample and not is_sample:
+        # A month that holds a real finding is no longer sample data.
+        AssessmentMonth.objects.filter(pk=month.pk).update(is_sample=False)
+        month.is_sample = False
     audit_record(actor=actor, action="assessment.finding_record", obj=finding, after=snapshot(finding))
     return finding
 
