@@ -326,3 +326,21 @@ def test_category_extra_fields_are_edited_with_a_form_not_json(
         "商铺音响",
     ]
     assert source["code"] not in {"", "period"}
+
+
+def test_a_grid_choice_ranks_duplicates_but_never_hides_one(
+    client: Any, cast: Any, cats: dict[str, Any]
+) -> None:
+    text = "丫河村村口公交站旁的路灯坏了，晚上很黑。"
+    no_grid = _new(cast, cats, description=text, address="丫河村村口公交站")
+    same_grid = _new(cast, cats, description="丫河村村口公交站旁路灯坏了，晚上黑。", grid=cast.yahe_grid)
+    unrelated = _new(cast, cats, description="卢家巷菜场周边占道经营严重。", grid=cast.yahe_grid)
+    client.force_login(cast.operator)
+    url = reverse("workorders:similar")
+    html = client.get(url, {"description": text, "grid": cast.yahe_grid.pk}).content.decode()
+    assert no_grid.number in html and same_grid.number in html and unrelated.number not in html
+    assert html.index(same_grid.number) < html.index(no_grid.number)  # the same grid first
+    html = client.get(url, {"description": text, "address": "丫河村村口公交站"}).content.decode()
+    assert html.index(no_grid.number) < html.index(same_grid.number)  # the same address first
+    page = client.get(reverse("workorders:intake")).content.decode()
+    assert "keyup changed delay:600ms from:#id_description" in page and "from:#id_address" in page
