@@ -125,3 +125,69 @@ def test_the_leaders_workbench_lists_articles_awaiting_approval(hl, client):
     home = c.get("/workbench/").content.decode()
     assert "待审核的节目文章：丫河村上线政风热线" in home
     assert f"/hotline/episodes/{episode.pk}/article/" in home
+
+
+def _ask(client, episode, text="村里的健身器材坏了，能否维修？"):
+    import re
+
+    html = client.post(
+        f"/public/hotline/episodes/{episode.pk}/ask/",
+        {"caller_name": "王小明", "caller_phone": "13912345678", "text": text},
+        follow=True,
+    ).content.decode()
+    number = re.search(r'id="hl-number">([A-Z0-9-]+)<', html)
+    code = re.search(r'id="hl-code">([A-Z0-9]+)<', html)
+    assert number and code, html
+    assert f'name="code" value="{code.group(1)}"' in html  # the button carries number and code
+    return number.group(1), code.group(1)
+
+
+def _outcome(client, number, code):
+    html = client.post("/public/hotline/question/", {"number": number, "code": code}).content.decode()
+    start = html.find('id="hl-outcome">')
+    return html[start + len('id="hl-outcome">') : html.find("</strong>", start)] if start >= 0 else "", html
+
+
+def test_a_citizen_who_asked_follows_the_question_to_its_outcome(hl, client):
+    episode = hl.episode()
+    number, code = _ask(client, episode)
+    issue = ListenerIssue.objects.get(number=number)
+    assert code not in issue.query_code_hash and len(issue.query_code_hash) == 64
+    assert _outcome(client, number, code)[0] == "待筛选"
+    assert "编号或查询码不正确" in _outcome(client, number, "ZZZZZZ")[1]
+    assert "编号或查询码不正确" in _outcome(client, "RX-0%00", code)[1]
+    services.issue_screen(actor=hl.cast.town_admin, issue=issue, screening="set_aside")
+    title, html = _outcome(client, number, code)
+    assert title == "未入选" and "未入选本期节目" in html
+    services.issue_screen(actor=hl.cast.town_admin, issue=issue, screening="selected")
+    assert _outcome(client, number, code)[0] == "已入选节目"
+    services.episode_transition(actor=hl.operator, episode=episode, action="go_live", reason="测试")
+    services.issue_answer(actor=hl.operator, issue=issue, summary="镇里下周统一更换健身器材。")
+    title, html = _outcome(client, number, code)
+    assert title == "已在节目中答复" and "下周统一更换健身器材" in html
+
+
+def test_a_question_turned_into_a_work_order_or_a_commitment_says_so(hl, client):
+    from zhenwu.hotline.workorder_link import issue_to_workorder
+    from zhenwu.workorders.models import Category
+
+    category = Category.objects.create(code="municipal", name="市政设施", time_limit_days=5)
+    episode = hl.episode(status="live")
+    number, code = _ask(client, episode, "南庄路口路灯坏了一个多月")
+    issue = ListenerIssue.objects.get(number=number)
+    order = issue_to_workorder(actor=hl.operator, issue=issue, category=category, unit=hl.cast.yahe)
+    title, html = _outcome(client, number, code)
+    assert title == "已转为工单办理" and order.number in html and "待签收" in html
+    number2, code2 = _ask(client, episode, "村口道路坑洼不平，雨天积水")
+    issue2 = ListenerIssue.objects.get(number=number2)
+    services.commitment_create(
+        actor=hl.operator,
+        episode=episode,
+        issue=issue2,
+        title="一个月内修复村口道路",
+        responsible_unit=hl.cast.yahe,
+        responsible_person="李书记",
+        deadline=date(2026, 12, 31),
+    )
+    title, html = _outcome(client, number2, code2)
+    assert title == "有关单位已作出承诺" and "一个月内修复村口道路" in html and "2026-12-31" in html

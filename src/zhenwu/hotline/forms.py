@@ -261,3 +261,8 @@ class CommitmentFilter(FilterForm):
 
 class YearFilter(FilterForm):
     year = integer_filter("年份", 2000, 2100)
+
+
+class QuestionTrackForm(StyledForm):
+    number = forms.CharField(label="问题编号", max_length=30)
+    code = forms.CharField(label="查询码", max_length=12)

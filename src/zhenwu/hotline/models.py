@@ -271,6 +271,9 @@ class ListenerIssue(BaseModel):
         on_delete=models.PROTECT,
         related_name="hotline_issue",
     )
+    # A question asked on the public form can be followed with its number and this code (only the
+    # keyed digest is stored; the asker is shown the code once).
+    query_code_hash = models.CharField("查询码摘要", max_length=64, blank=True, editable=False)
     client_token = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -449,6 +450,35 @@ def _new_issue_number() -> str:
     return document_number("RX", _today())
 
 
+QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def issue_query_digest(number: str, code: str) -> str:
+    """Keyed digest of a question's query code: the code itself is never stored."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    message = f"hotline:{number.strip().upper()}:{code.strip().upper()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def issue_for_asker(*, number: str, code: str) -> ListenerIssue | None:
+    """The question a member of the public asked, if number and code match (else None, saying nothing more)."""
+    import hmac as _hmac
+
+    issue = (
+        ListenerIssue.objects.select_related("episode", "work_order")
+        .filter(number=number.strip().upper())
+        .exclude(query_code_hash="")
+        .first()
+    )
+    if issue is None or not _hmac.compare_digest(issue.query_code_hash, issue_query_digest(issue.number, code)):
+        return None
+    return issue
+
+
 @transaction.atomic
 def issue_create(
     *,
@@ -504,6 +534,11 @@ def issue_create(
         client_token=client_token[:64],
         created_by=None if public else actor,
     )
+    if public:  # the asker follows the question with its number and a query code shown once
+        code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
+        issue.query_code_hash = issue_query_digest(issue.number, code)
+        issue.save(update_fields=["query_code_hash"])
+        issue.query_code = code  # type: ignore[attr-defined]
     audit_record(
         actor=None if public else actor, action="hotline.issue_create", obj=issue, after=snapshot(issue)
     )

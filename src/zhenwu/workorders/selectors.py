@@ -213,7 +213,8 @@ def similar_open_orders(
     def same_place(o: WorkOrder) -> bool:
         if o.grid_id and (o.grid_id in near_units or (o.grid and o.grid.parent_id in near_units)):
             return True
-        return bool(address) and (address in (o.address or "") or (o.address or "") in address and o.address)
+        where = o.address or ""
+        return bool(address) and (address in where or bool(where) and where in address)
 
     scored = [(o, text_similarity(text, o.description)) for o in candidates]
     scored = [(o, s) for o, s in scored if s >= 0.3]
