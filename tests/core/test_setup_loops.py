@@ -29,3 +29,14 @@ def test_favicon_ico_answers_without_login(client: Any, db: Any) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in b"".join(response.streaming_content)
+
+
+def test_the_readme_stands_alone() -> None:
+    """No link or path in the README leads outside the repository, and every file it shows exists."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../" not in text and "/work/" not in text
+    for target in re.findall(r"\]\(([^)#]+)\)", text):
+        if not target.startswith(("http://", "https://", "mailto:")):
+            assert (ROOT / target).exists(), target
