@@ -40,3 +40,17 @@ def test_the_readme_stands_alone() -> None:
     for target in re.findall(r"\]\(([^)#]+)\)", text):
         if not target.startswith(("http://", "https://", "mailto:")):
             assert (ROOT / target).exists(), target
+
+
+def test_the_embedded_outbox_sends_without_a_stray_broker_warning(db: Any, caplog: Any) -> None:
+    """`zhenwu demo` printed kombu's 'No hostname was supplied' for every notification."""
+    import logging
+
+    from zhenwu.core.models import Notification
+    from zhenwu.core.tasks import deliver_notification
+
+    n = Notification.objects.create(channel="inbox", subject="测试", body="测试")
+    with caplog.at_level(logging.WARNING):
+        deliver_notification.delay(n.pk)
+    assert not [r for r in caplog.records if "hostname" in r.getMessage()]
+    assert Notification.objects.get(pk=n.pk).status == Notification.Status.SENT
