@@ -176,3 +176,39 @@ def test_a_month_holding_a_real_finding_is_not_labelled_sample(
     assert not month.is_sample
     page = login(client, cast.town_admin).get(f"/assessment/months/{month.pk}/").content.decode()
     assert "示例数据</span>" not in page
+
+
+def test_the_inspection_form_records_the_position_and_each_photos_time(
+    client: Any, cast: Any, staff: Any, scheme: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    c = login(client, staff.inspector)
+    page = c.get("/assessment/inspect/").content.decode()
+    assert 'name="lat"' in page and 'name="photo_times"' in page and "记录当前位置" in page
+    ljlf = Indicator.objects.get(item__scheme=scheme, code="ljlf")
+    data = {
+        "unit": cast.yahe.pk,
+        "indicator": ljlf.pk,
+        "count": "1",
+        "found_on": "2026-11-09",
+        "place": "河桥北侧",
+        "lat": "31.712345",
+        "long": "119.912345",
+        "photo_times": "2026-11-09T00:30:00.000Z",
+    }
+    bad = c.post(
+        "/assessment/inspect/",
+        {**data, "lat": "95", "photos": [SimpleUploadedFile("a.png", png, "image/png")]},
+    )
+    assert "位置坐标超出范围" in bad.content.decode() and not Finding.objects.exists()
+    c.post("/assessment/inspect/", {**data, "photos": [SimpleUploadedFile("a.png", png, "image/png")]})
+    f = Finding.objects.get()
+    assert (float(f.lat), float(f.long)) == (31.712345, 119.912345)
+    assert f.photo_times == ["2026-11-09T00:30:00+00:00"] and f.photo_times_display == ["2026-11-09 08:30"]
+    detail = c.get(f"/assessment/findings/{f.pk}/").content.decode()
+    assert "北纬 31.712345，东经 119.912345" in detail and "2026-11-09 08:30" in detail

@@ -44,6 +44,21 @@ class FindingForm(forms.Form):
     place = forms.CharField(label="地点", max_length=200, required=False)
     note = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photos = MultipleFileField(label="照片", help_text="可拍照或从相册选择，可多张")
+    lat = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    long = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    photo_times = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean_photo_times(self) -> list[str]:
+        """The capture times the page read from the photos (ISO 8601, one per photo); bad ones dropped."""
+        from datetime import datetime
+
+        out = []
+        for raw in (self.cleaned_data.get("photo_times") or "").split(",")[:20]:
+            try:
+                out.append(datetime.fromisoformat(raw.strip().replace("Z", "+00:00")).isoformat())
+            except ValueError:
+                out.append("")
+        return out if any(out) else []
 
     def __init__(self, *args: Any, units: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -227,8 +227,12 @@ class Finding(BaseModel):
     points = models.DecimalField("分值", max_digits=7, decimal_places=2, help_text="处数 × 每处分值")
     found_on = models.DateField("检查日期")
     place = models.CharField("地点", max_length=200, blank=True)
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     note = models.TextField("情况说明", blank=True)
     photos = models.ManyToManyField(Attachment, verbose_name="照片", blank=True, related_name="+")
+    # When each photo was taken (the phone's capture time), in the order the photos were attached.
+    photo_times = models.JSONField("拍摄时间", default=list, blank=True)
     inspector = models.ForeignKey(
         USER, verbose_name="检查人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -258,6 +262,25 @@ class Finding(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def photo_times_display(self) -> list[str]:
+        """The photos' capture times in local time, 照片 1 first; "—" where the phone gave none."""
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        out = []
+        for raw in self.photo_times or []:
+            try:
+                moment = datetime.fromisoformat(raw)
+            except (TypeError, ValueError):
+                out.append("—")
+                continue
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            out.append(timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"))
+        return out
 
     def is_overdue(self, today: object) -> bool:
         return (

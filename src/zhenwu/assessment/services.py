@@ -435,8 +435,15 @@ def finding_record(
     note: str = "",
     photos: Sequence[UploadedFile] = (),
     is_sample: bool = False,
+    lat: Decimal | None = None,
+    long: Decimal | None = None,
+    photo_times: Sequence[str] = (),
 ) -> Finding:
     require(actor, CAP.INSPECT)
+    if (lat is None) != (long is None):
+        raise DomainError("位置不完整：请重新点“记录当前位置”。", field="lat")
+    if lat is not None and long is not None and not (-90 <= lat <= 90 and -180 <= long <= 180):
+        raise DomainError("位置坐标超出范围，请重新定位。", field="lat")
     month = finding_validate(unit=unit, indicator=indicator, count=count, found_on=found_on)
     _check_veto_bonus(unit, indicator, month)
     return _finding_create(
@@ -450,6 +457,9 @@ def finding_record(
         note=note,
         photos=photos,
         is_sample=is_sample,
+        lat=lat,
+        long=long,
+        photo_times=list(photo_times)[: len(photos)],
     )
 
 
@@ -466,6 +476,9 @@ def _finding_create(
     photos: Sequence[UploadedFile] = (),
     is_sample: bool = False,
     today: date | None = None,
+    lat: Decimal | None = None,
+    long: Decimal | None = None,
+    photo_times: Sequence[str] = (),
 ) -> Finding:
     from zhenwu.core.services import document_number
 
@@ -482,6 +495,9 @@ def _finding_create(
         points=indicator.points_per_finding * count,
         found_on=found_on,
         place=place.strip(),
+        lat=lat,
+        long=long,
+        photo_times=list(photo_times),
         note=note.strip(),
         inspector=actor if getattr(actor, "is_authenticated", False) else None,
         objection_deadline=cal.add_working_days(today, scheme.objection_days),
