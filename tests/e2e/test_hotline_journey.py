@@ -112,7 +112,7 @@ def test_a_whole_show(demo_site: Any, desktop: Any, phone: Any, shot: Any) -> No
     light = panel.locator("select[name$=category] option", has_text="路灯/市政设施").first
     assert "municipal" not in light.inner_text()
     panel.get_by_label("诉求分类").select_option(value=light.get_attribute("value"))
-    panel.get_by_label("派往单位(主办)").select_option(label="城市管理办公室")
+    panel.get_by_label("派往单位（主办）").select_option(label="城市管理办公室")
     panel.get_by_label("节目中答复").fill("请城管办三个工作日内修复")
     panel.get_by_role("button", name="转为工单").click()
     expect(panel).to_contain_text("转为工单")

@@ -344,3 +344,27 @@ def test_a_grid_choice_ranks_duplicates_but_never_hides_one(
     assert html.index(no_grid.number) < html.index(same_grid.number)  # the same address first
     page = client.get(reverse("workorders:intake")).content.decode()
     assert "keyup changed delay:600ms from:#id_description" in page and "from:#id_address" in page
+
+
+def test_form_labels_use_full_width_brackets() -> None:
+    """Chinese labels of the work-order, hotline and assessment forms use （）, not ASCII brackets."""
+    import re as _re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "zhenwu"
+    files = [
+        src / p
+        for p in (
+            "workorders/forms.py",
+            "hotline/forms.py",
+            "assessment/forms.py",
+            "hotline/workorder_link.py",
+        )
+    ]
+    bad = [
+        f"{f.name}: {label}"
+        for f in files
+        for label in _re.findall(r'(?:label|empty_label)=f?"([^"]*)"', f.read_text(encoding="utf-8"))
+        if _re.search(r"[\u4e00-\u9fff]", label) and _re.search(r"[()]", label)
+    ]
+    assert not bad, bad

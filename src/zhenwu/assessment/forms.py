@@ -32,7 +32,7 @@ def _control(field: forms.Field, cls: str = "form-control") -> forms.Field:
 
 class FindingForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label="被考核单位", queryset=Unit.objects.none(), empty_label="请选择村(社区)"
+        label="被考核单位", queryset=Unit.objects.none(), empty_label="请选择村（社区）"
     )
     indicator = forms.ModelChoiceField(
         label="考核细则", queryset=Indicator.objects.none(), empty_label="请选择细则"
@@ -213,7 +213,7 @@ class AhpForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="检查结果表(xlsx)",
+        label="检查结果表（xlsx）",
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
     )
 
@@ -265,10 +265,10 @@ class IndicatorForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=IndicatorKind.choices)
     source = forms.ChoiceField(label="来源", choices=IndicatorSource.choices)
     points_per_finding = forms.DecimalField(
-        label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2, initial=1
+        label="每处扣（加）分", min_value=0, max_digits=6, decimal_places=2, initial=1
     )
     max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2, initial=10)
-    metric_key = forms.ChoiceField(label="数据指标(系统计算类)", required=False)
+    metric_key = forms.ChoiceField(label="数据指标（系统计算类）", required=False)
 
     FORMULA_ROWS = 5
     FORMULA_INITIAL = [("0.6", "0"), ("0.95", "5")]  # 按期办结率 60% 得 0 分、95% 及以上得 5 分
@@ -320,7 +320,7 @@ class IndicatorForm(forms.Form):
 
 class IndicatorEditForm(forms.Form):
     name = forms.CharField(label="细则内容", max_length=200)
-    points_per_finding = forms.DecimalField(label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2)
+    points_per_finding = forms.DecimalField(label="每处扣（加）分", min_value=0, max_digits=6, decimal_places=2)
     max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -27,7 +27,7 @@ class WorkOrderForm(StyledForm):
         label="诉求分类", queryset=Category.objects.none(), empty_label="请选择诉求分类"
     )
     unit = forms.ModelChoiceField(
-        label="派往单位(主办)",
+        label="派往单位（主办）",
         queryset=Unit.objects.none(),
         required=False,
         empty_label="（暂不派单）",

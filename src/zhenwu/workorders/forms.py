@@ -158,7 +158,7 @@ class IntakeForm(OrderFieldsMixin):
         label="紧急程度", choices=Urgency.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
     grid = UnitChoiceField(
-        label="所在村(社区)/网格",
+        label="所在村（社区）/网格",
         queryset=Unit.objects.none(),
         required=False,
         empty_label="不确定",
@@ -371,10 +371,10 @@ class CategoryForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     time_limit_days = forms.IntegerField(
-        label="办理时限(工作日)", min_value=1, max_value=60, widget=forms.NumberInput(attrs=_control())
+        label="办理时限（工作日）", min_value=1, max_value=60, widget=forms.NumberInput(attrs=_control())
     )
     sign_limit_hours = forms.IntegerField(
-        label="签收时限(工作小时)", min_value=1, max_value=40, widget=forms.NumberInput(attrs=_control())
+        label="签收时限（工作小时）", min_value=1, max_value=40, widget=forms.NumberInput(attrs=_control())
     )
     keywords = forms.CharField(
         label="关键词", required=False, max_length=300, widget=forms.TextInput(attrs=_control())
