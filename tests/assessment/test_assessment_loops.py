@@ -163,6 +163,8 @@ def test_the_computed_indicator_formula_is_entered_as_rows_not_json(
         {**base, "point_1_value": "0.6", "point_1_score": "0", "point_2_value": "0.95", "point_2_score": "5"},
     )
     assert Indicator.objects.get(code="aszb").formula == [[0.6, 0.0], [0.95, 5.0]]
+    scheme_page = c.get(f"/assessment/scheme/{scheme.pk}/").content.decode()
+    assert "60%→0分，95%→5分" in scheme_page and "workorders.on_time_rate" not in scheme_page
 
 
 def test_a_month_holding_a_real_finding_is_not_labelled_sample(

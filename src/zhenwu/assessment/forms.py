@@ -320,7 +320,9 @@ class IndicatorForm(forms.Form):
 
 class IndicatorEditForm(forms.Form):
     name = forms.CharField(label="细则内容", max_length=200)
-    points_per_finding = forms.DecimalField(label="每处扣（加）分", min_value=0, max_digits=6, decimal_places=2)
+    points_per_finding = forms.DecimalField(
+        label="每处扣（加）分", min_value=0, max_digits=6, decimal_places=2
+    )
     max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -128,6 +128,19 @@ class Indicator(BaseModel):
             models.UniqueConstraint(fields=["item", "code"], name="assessment_indicator_code_uniq")
         ]
 
+    @property
+    def metric_label(self) -> str:
+        """The data indicator by its Chinese name, never the key."""
+        from zhenwu.assessment.computed import metric_choices
+
+        return dict(metric_choices()).get(self.metric_key, "（数据指标已停用）") if self.metric_key else ""
+
+    @property
+    def formula_label(self) -> str:
+        from zhenwu.assessment.computed import formula_text
+
+        return formula_text(self.formula or [])
+
     def __str__(self) -> str:
         return f"{self.item.name} · {self.name}"
 
