@@ -48,3 +48,24 @@ def test_the_audit_list_shows_the_chinese_label_first(client: Any, cast: Any) ->
     page = login(client, cast.auditadmin).get("/audit/").content.decode()
     row = page[page.index("派单测试") - 2000 : page.index("派单测试")] if "派单测试" in page else page
     assert "工单派单" in page and row.index("工单派单") < row.index("workorders.dispatch")
+
+
+def test_the_detail_shows_coded_values_in_chinese(client: Any, cast: Any, db: Any) -> None:
+    from zhenwu.audit.models import AuditEvent
+    from zhenwu.core.actors import SYSTEM
+    from zhenwu.workorders.choices import Action, Channel
+    from zhenwu.workorders.services import category_save, workorder_create, workorder_transition
+
+    category = category_save(actor=SYSTEM, code="municipal", name="市政设施", time_limit_days=5)
+    order = workorder_create(
+        actor=None,
+        channel=Channel.H5,
+        category=category,
+        description="丫河村路灯坏了三天。",
+        address="丫河村",
+        anonymous=True,
+    )
+    workorder_transition(actor=cast.operator, order=order, action=Action.DISPATCH, unit=cast.yahe)
+    event = AuditEvent.objects.get(action="workorders.dispatch")
+    page = login(client, cast.auditadmin).get(f"/audit/events/{event.pk}/").content.decode()
+    assert "待受理" in page and "待签收" in page and "工单派单" in page

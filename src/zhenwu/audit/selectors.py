@@ -173,3 +173,15 @@ def field_label(object_type: str, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def field_value_label(object_type: str, name: str, value: Any) -> Any:
+    """A coded value in Chinese: the label of the field's choice (status "handling" → 办理中), else the value."""
+    try:
+        field = apps.get_model(object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return value
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if isinstance(value, str) and value in choices:
+        return str(choices[value])
+    return value
