@@ -214,3 +214,23 @@ def test_the_inspection_form_records_the_position_and_each_photos_time(
     assert f.photo_times == ["2026-11-09T00:30:00+00:00"] and f.photo_times_display == ["2026-11-09 08:30"]
     detail = c.get(f"/assessment/findings/{f.pk}/").content.decode()
     assert "北纬 31.712345，东经 119.912345" in detail and "2026-11-09 08:30" in detail
+
+
+def test_hostile_decisions_and_close_reasons_are_refused_cleanly(
+    client: Any, cast: Any, staff: Any, scheme: Any
+) -> None:
+    f = _finding(staff, scheme, cast.yahe, count=3)
+    o = services.objection_submit(actor=cast.yahe_cadre, finding=f, reason="x")
+    c = login(client, cast.town_admin)
+    for bad in ("abc", "1e309", "-1", "\x00", "9" * 50):
+        r = c.post(
+            f"/assessment/objections/{o.pk}/decide/",
+            {"action": "uphold_part", "reason": "一处属实", "accepted_count": bad},
+            follow=True,
+        )
+        assert r.status_code == 200
+    f.refresh_from_db()
+    assert f.count == 3
+    leader = login(client, staff.leader)
+    r = leader.post(f"/assessment/months/{f.month_id}/close/", {"override_reason": "\x00" * 5}, follow=True)
+    assert r.status_code == 200 and not AssessmentMonth.objects.get(pk=f.month_id).is_closed

@@ -191,3 +191,24 @@ def test_a_question_turned_into_a_work_order_or_a_commitment_says_so(hl, client)
     )
     title, html = _outcome(client, number2, code2)
     assert title == "有关单位已作出承诺" and "一个月内修复村口道路" in html and "2026-12-31" in html
+
+
+def test_hostile_input_on_the_new_public_pages_never_500s(hl, client):
+    long = "问" * 10000
+    for data in (
+        {"number": "RX\x00", "code": "\x00"},
+        {"number": long, "code": long},
+        {"number": "'\"<script>", "code": "1e309"},
+        {},
+    ):
+        response = client.post("/public/hotline/question/", data)
+        assert response.status_code == 200
+    assert client.get("/public/hotline/ask/done/").status_code == 302  # nothing asked yet
+    for token in ("%00", "x" * 3000, "abc:def:ghi"):
+        assert client.get(f"/public/h5/photos/{token}/").status_code == 404
+
+
+def test_an_early_go_live_reason_of_control_characters_is_no_reason(hl):
+    _, episode = _slot_episode(hl, date(2026, 12, 10))
+    with pytest.raises(DomainError, match="提前开播"):
+        services.episode_transition(actor=hl.operator, episode=episode, action="go_live", reason="\x00\x01 ")

@@ -767,7 +767,8 @@ def month_close(
         raise DomainError(f"{month.label}已关账。")
     today = today or timezone.localdate()
     blockers = close_blockers(month, today)
-    override_reason = override_reason.strip()[:300]
+    # printable text only (a NUL or control character is not a reason, and PostgreSQL refuses NUL)
+    override_reason = "".join(ch for ch in override_reason if ch.isprintable()).strip()[:300]
     if blockers and not (override_reason and user_has_capability(actor, CAP.REOPEN)):
         pending = sum(1 for _, why in blockers if why == "有待审核的申诉")
         listed = "、".join(f"{f.number}（{f.unit.name}，{why}）" for f, why in blockers[:5])

@@ -132,7 +132,9 @@ def ask_done(request: HttpRequest) -> HttpResponse:
     last = request.session.get("hotline_ask_last")
     if not last:
         return redirect("hotline:public_question")
-    return render(request, "hotline/public/ask_done.html", {"number": last["number"], "code": last.get("code", "")})
+    return render(
+        request, "hotline/public/ask_done.html", {"number": last["number"], "code": last.get("code", "")}
+    )
 
 
 def _question_state(issue: Any) -> dict[str, Any]:
@@ -155,7 +157,9 @@ def _question_state(issue: Any) -> dict[str, Any]:
     elif issue.outcome == Outcome.COMMITMENT and hasattr(issue, "commitment"):
         c = issue.commitment
         state["title"] = "有关单位已作出承诺"
-        state["text"] = f"{c.title}（{c.responsible_unit.name}，期限 {c.deadline:%Y-%m-%d}），当前：{c.get_status_display()}。"
+        state["text"] = (
+            f"{c.title}（{c.responsible_unit.name}，期限 {c.deadline:%Y-%m-%d}），当前：{c.get_status_display()}。"
+        )
         state["commitment"] = c
     elif issue.screening == Screening.SET_ASIDE:
         state["title"] = "未入选"
@@ -177,7 +181,9 @@ def question(request: HttpRequest) -> HttpResponse:
         if over_limit("hotline_track", request, 30):
             form.add_error(None, "查询次数过多，请一小时后再试。")
         elif form.is_valid():
-            issue = services.issue_for_asker(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+            issue = services.issue_for_asker(
+                number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+            )
             if issue is None:
                 form.add_error(None, "编号或查询码不正确，请核对后再试。")
             else:

@@ -405,7 +405,7 @@ def episode_transition(*, actor: Any, episode: Episode, action: str, reason: str
     episode = Episode.objects.select_for_update(of=("self",)).get(pk=episode.pk)  # no stale status
     before = episode.status
     episode.status = str(EPISODE_MACHINE.check(episode, action).target)
-    reason = (reason or "").strip()[:200]
+    reason = "".join(ch for ch in (reason or "") if ch.isprintable()).strip()[:200]
     early = action == "go_live" and episode.air_date is not None and episode.air_date > _today()
     if early and not reason:
         raise DomainError(
@@ -474,7 +474,9 @@ def issue_for_asker(*, number: str, code: str) -> ListenerIssue | None:
         .exclude(query_code_hash="")
         .first()
     )
-    if issue is None or not _hmac.compare_digest(issue.query_code_hash, issue_query_digest(issue.number, code)):
+    if issue is None or not _hmac.compare_digest(
+        issue.query_code_hash, issue_query_digest(issue.number, code)
+    ):
         return None
     return issue
 
