@@ -368,3 +368,15 @@ def test_form_labels_use_full_width_brackets() -> None:
         if _re.search(r"[\u4e00-\u9fff]", label) and _re.search(r"[()]", label)
     ]
     assert not bad, bad
+
+
+def test_the_duplicate_lookup_takes_hostile_parameters(client: Any, cast: Any, cats: dict[str, Any]) -> None:
+    client.force_login(cast.operator)
+    url = reverse("workorders:similar")
+    for params in (
+        {"description": "丫河村村口路灯坏了", "grid": "9" * 30},
+        {"description": "丫河村村口路灯坏了", "grid": "1e309"},
+        {"description": "\x00" * 10, "address": "'\"<"},
+        {"description": "路" * 10000},
+    ):
+        assert client.get(url, params).status_code == 200
