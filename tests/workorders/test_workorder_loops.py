@@ -380,3 +380,10 @@ def test_the_duplicate_lookup_takes_hostile_parameters(client: Any, cast: Any, c
         {"description": "路" * 10000},
     ):
         assert client.get(url, params).status_code == 200
+
+
+def test_public_phone_pages_are_top_aligned_without_an_empty_band(client: Any, cats: dict[str, Any]) -> None:
+    """public_base centres its page vertically (page-center): on a phone that left an empty band on top."""
+    for url in (reverse("workorders:h5_submit"), reverse("workorders:h5_track"), "/public/hotline/question/"):
+        html = client.get(url).content.decode()
+        assert 'class="page page-center"' not in html and 'class="page "' in html, url
