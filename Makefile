@@ -6,6 +6,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 ASSETS := src/zhenwu/static/vendor/.built
 export ZHENWU_VAR_DIR ?= $(CURDIR)/var
+# `make run PORT=8080 HOST=0.0.0.0` serves elsewhere than 127.0.0.1:8000.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run install assets system-deps migrate demo serve test test-fast e2e lint layers typecheck migrations-check check clean
 
@@ -42,7 +45,7 @@ demo: migrate
 	ZHENWU_DEBUG=1 $(VENV)/bin/zhenwu demo
 
 serve:
-	ZHENWU_DEBUG=1 $(VENV)/bin/zhenwu serve 127.0.0.1:8000
+	ZHENWU_DEBUG=1 $(VENV)/bin/zhenwu serve $(HOST):$(PORT)
 
 # pytest exits 5 when it collected no tests: treated as a failure, not a pass.
 test: install assets system-deps

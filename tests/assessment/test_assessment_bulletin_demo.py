@@ -16,6 +16,9 @@ from zhenwu.assessment.choices import BulletinStatus
 from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator, MonthlyResult, Scheme
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 
+# Closing happens after the findings' objection window (3 working days from 2026-11-10).
+AFTER_WINDOW = date(2026, 11, 16)
+
 
 def closed_month(cast: Any, staff: Any, scheme: Any) -> AssessmentMonth:
     ljlf = Indicator.objects.get(item__scheme=scheme, code="ljlf")
@@ -31,7 +34,7 @@ def closed_month(cast: Any, staff: Any, scheme: Any) -> AssessmentMonth:
         actor=staff.inspector, unit=cast.yahe, indicator=ljlf, count=1, found_on=date(2026, 10, 21)
     )
     month = AssessmentMonth.objects.get(month=date(2026, 10, 1))
-    return services.month_close(actor=staff.leader, month=month)
+    return services.month_close(actor=staff.leader, month=month, today=AFTER_WINDOW)
 
 
 def test_bulletin_docx_follows_the_official_layout(cast: Any, staff: Any, scheme: Any) -> None:
@@ -89,7 +92,7 @@ def test_bulletin_needs_a_closed_month_and_a_leader_to_approve(cast: Any, staff:
     )
     with pytest.raises(DomainError, match="请先关账"):
         services.bulletin_generate(actor=cast.town_admin, month=f.month)
-    month = services.month_close(actor=cast.town_admin, month=f.month)
+    month = services.month_close(actor=cast.town_admin, month=f.month, today=AFTER_WINDOW)
     bulletin = services.bulletin_generate(actor=cast.town_admin, month=month)
     with pytest.raises(PermissionDeniedError):
         services.bulletin_approve(actor=cast.town_admin, bulletin=bulletin)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook, load_workbook
@@ -13,6 +15,9 @@ from openpyxl import Workbook, load_workbook
 from zhenwu.assessment import services
 from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator, Objection
 from zhenwu.testing import ScopedViewTests, login
+
+# Closing happens after the findings' objection window (3 working days from 2026-11-10).
+AFTER_WINDOW = date(2026, 11, 16)
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -89,7 +94,7 @@ def test_a_finding_in_a_closed_month_is_refused_on_the_form_and_input_is_kept(
     client: Client, cast: Any, staff: Any, scheme: Any
 ) -> None:
     f = make_finding(cast, staff, scheme, day=date(2026, 10, 20))
-    services.month_close(actor=staff.leader, month=f.month)
+    services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
     ljlf = Indicator.objects.get(item__scheme=scheme, code="ljlf")
     response = login(client, staff.inspector).post(
         "/assessment/inspect/",
@@ -173,7 +178,7 @@ def test_village_cadre_cannot_change_their_own_scores(
     c = login(client, cast.yahe_cadre)
     assert c.post(f"/assessment/months/{f.month.pk}/close/").status_code == 403
     assert c.post(f"/assessment/findings/{f.pk}/verify/", {"accepted": "1"}).status_code == 403
-    services.month_close(actor=staff.leader, month=f.month)
+    services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
     assert c.post(f"/assessment/months/{f.month.pk}/reopen/", {"reason": "改分"}).status_code == 403
     assert c.post(f"/assessment/months/{f.month.pk}/bulletin/").status_code == 403
 
@@ -185,31 +190,34 @@ def test_month_page_close_ranking_bulletin_and_public_board(
     leader = login(client, staff.leader)
     page = leader.get(f"/assessment/months/{f.month.pk}/").content.decode()
     assert "关账预览" in page, page[page.find("<title>") : page.find("</title>")]
-    leader.post(f"/assessment/months/{f.month.pk}/close/")
-    page = leader.get(f"/assessment/months/{f.month.pk}/").content.decode()
-    assert "红旗奖" in page and "名次规则" in page and "卢家巷村" in page
-    assert client.get("/public/assessment/").content.decode().count("卢家巷村") == 0  # not yet approved
-    admin = login(Client(), cast.town_admin)
-    admin.post(f"/assessment/months/{f.month.pk}/bulletin/")
-    leader.post(f"/assessment/months/{f.month.pk}/bulletin/approve/")
-    docx = admin.get(f"/assessment/months/{f.month.pk}/bulletin/docx/")
-    assert docx.status_code == 200 and b"".join(docx.streaming_content)[:2] == b"PK"
-    public = Client().get("/public/assessment/").content.decode()
-    assert "红榜" in public and "黑榜" in public and "卢家巷村" in public and "名次规则" in public
+    with time_machine.travel(datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        # the objection window has run out; a week later the leader signs in again
+        leader = login(client, staff.leader)
+        leader.post(f"/assessment/months/{f.month.pk}/close/")
+        page = leader.get(f"/assessment/months/{f.month.pk}/").content.decode()
+        assert "红旗奖" in page and "名次规则" in page and "卢家巷村" in page
+        assert client.get("/public/assessment/").content.decode().count("卢家巷村") == 0  # not yet approved
+        admin = login(Client(), cast.town_admin)
+        admin.post(f"/assessment/months/{f.month.pk}/bulletin/")
+        leader.post(f"/assessment/months/{f.month.pk}/bulletin/approve/")
+        docx = admin.get(f"/assessment/months/{f.month.pk}/bulletin/docx/")
+        assert docx.status_code == 200 and b"".join(docx.streaming_content)[:2] == b"PK"
+        public = Client().get("/public/assessment/").content.decode()
+        assert "红榜" in public and "黑榜" in public and "卢家巷村" in public and "名次规则" in public
 
 
 def test_the_yahe_cadre_sees_only_yahe_in_the_ranking(
     client: Client, cast: Any, staff: Any, scheme: Any
 ) -> None:
     f = make_finding(cast, staff, scheme)
-    services.month_close(actor=staff.leader, month=f.month)
+    services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
     page = login(client, cast.yahe_cadre).get(f"/assessment/months/{f.month.pk}/").content.decode()
     assert "丫河村" in page and "卢家巷村" not in page
 
 
 def test_dashboard_data_and_drilldown(client: Client, cast: Any, staff: Any, scheme: Any) -> None:
     f = make_finding(cast, staff, scheme)
-    services.month_close(actor=staff.leader, month=f.month)
+    services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
     c = login(client, cast.yahe_cadre)
     data = c.get(f"/assessment/dashboard/data/?unit={cast.yahe.pk}").json()
     assert data["trend"][0]["rank"] >= 1 and [u["name"] for u in data["heat"]["units"]] == ["丫河村"]
@@ -221,16 +229,22 @@ def test_dashboard_data_and_drilldown(client: Client, cast: Any, staff: Any, sch
 
 def test_scheme_page_ahp_and_weights(client: Client, cast: Any, staff: Any, scheme: Any) -> None:
     c = login(client, cast.town_admin)
-    r = c.post(
-        f"/assessment/scheme/{scheme.pk}/",
-        {"matrix": "[[1,3,5,7,9],[1/3,1,3,5,7],[1/5,1/3,1,3,5],[1/7,1/5,1/3,1,3],[1/9,1/7,1/5,1/3,1]]"},
+    # The AHP judgement is entered as pairwise comparisons on Saaty's 1–9 scale, not as JSON.
+    page = c.get(f"/assessment/scheme/{scheme.pk}/").content.decode()
+    assert (
+        "城市长效管理 与 文明城市" in page and "前者明显重要（5）" in page and "后者极端重要（1/9）" in page
     )
+    assert 'name="matrix"' not in page and "[[" not in page and 'id="zw-ahp-live"' in page
+    consistent = [[1, 3, 5, 7, 9], [0, 1, 3, 5, 7], [0, 0, 1, 3, 5], [0, 0, 0, 1, 3]]
+    pairs = {f"pair_{i}_{j}": str(consistent[i][j]) for i in range(4) for j in range(i + 1, 5)}
+    r = c.post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1", **pairs})
     assert "通过一致性检验" in r.content.decode()
-    r = c.post(
-        f"/assessment/scheme/{scheme.pk}/",
-        {"matrix": "[[1,9,1/9,1,1],[1/9,1,9,1,1],[9,1/9,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]"},
-    )
+    contradictory = {f"pair_{i}_{j}": "1" for i in range(4) for j in range(i + 1, 5)}
+    contradictory.update({"pair_0_1": "9", "pair_0_2": "1/9", "pair_1_2": "9"})
+    r = c.post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1", **contradictory})
     assert "≥ 0.10" in r.content.decode()
+    r = c.post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1", **pairs, "pair_0_1": "1e309"})
+    assert r.status_code == 200 and "通过一致性检验" not in r.content.decode()
     r = c.post(
         f"/assessment/scheme/{scheme.pk}/",
         {
@@ -258,9 +272,7 @@ def test_scheme_page_ahp_and_weights(client: Client, cast: Any, staff: Any, sche
     )
     assert r.status_code == 302 and scheme.weight_profiles.count() == 1
     assert (
-        login(Client(), cast.yahe_cadre)
-        .post(f"/assessment/scheme/{scheme.pk}/", {"matrix": "[[1]]"})
-        .status_code
+        login(Client(), cast.yahe_cadre).post(f"/assessment/scheme/{scheme.pk}/", {"ahp": "1"}).status_code
         == 403
     )
 
@@ -305,7 +317,9 @@ def test_import_template_and_all_or_nothing(client: Client, cast: Any, staff: An
 
 def test_import_refuses_rows_in_a_closed_month(client: Client, cast: Any, staff: Any, scheme: Any) -> None:
     f = make_finding(cast, staff, scheme, day=date(2026, 10, 3))
-    services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get(pk=f.month_id))
+    services.month_close(
+        actor=staff.leader, month=AssessmentMonth.objects.get(pk=f.month_id), today=AFTER_WINDOW
+    )
     r = login(client, staff.inspector).post(
         "/assessment/import/", {"file": _sheet([["NT-YH", "", "rjhj.ljlf", 1, "2026-10-05", "", ""]])}
     )
@@ -374,7 +388,7 @@ def test_citizens_see_no_assessment_pages_but_the_public_board(
     client: Client, cast: Any, staff: Any, scheme: Any
 ) -> None:
     f = make_finding(cast, staff, scheme)
-    services.month_close(actor=staff.leader, month=f.month)
+    services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
     c = login(client, cast.citizen)
     for url in (
         f"/assessment/months/{f.month.pk}/",
@@ -394,6 +408,6 @@ def test_entropy_weights_from_closed_months(client: Client, cast: Any, staff: An
         in c.post(f"/assessment/scheme/{scheme.pk}/", {"entropy": "1"}).content.decode()
     )
     f = make_finding(cast, staff, scheme, unit=cast.lujiaxiang)
-    services.month_close(actor=staff.leader, month=f.month)
+    services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
     body = c.post(f"/assessment/scheme/{scheme.pk}/", {"entropy": "1"}).content.decode()
     assert "熵权 " in body and 'name="w_rjhj"' in body and 'value="1.0"' in body  # the only item that varied

@@ -23,6 +23,9 @@ from zhenwu.audit.models import AuditEvent
 from zhenwu.core.actors import SYSTEM
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
+# Closing happens after the findings' objection window (3 working days from 2026-11-10).
+AFTER_WINDOW = date(2026, 11, 16)
+
 EQUAL = {"cml": "0.2", "wmcs": "0.2", "rjhj": "0.2", "lhgh": "0.2", "xqwy": "0.2"}
 
 
@@ -76,7 +79,7 @@ class TestScheme:
             services.indicator_create(
                 actor=cast.town_admin, item=item, code="x", name="x", source="computed", metric_key="nope"
             )
-        with pytest.raises(DomainError, match="分段点"):
+        with pytest.raises(DomainError, match="至少需要两行"):
             services.indicator_create(
                 actor=cast.town_admin,
                 item=item,
@@ -140,7 +143,7 @@ class TestFindings:
     def test_no_finding_in_a_closed_month(self, cast: Any, staff: Any, scheme: Any) -> None:
         record(staff, cast.yahe, ind(scheme, "ljlf"), day=date(2026, 10, 20))
         month = AssessmentMonth.objects.get(month=date(2026, 10, 1))
-        services.month_close(actor=staff.leader, month=month)
+        services.month_close(actor=staff.leader, month=month, today=AFTER_WINDOW)
         with pytest.raises(DomainError, match="2026年10月已关账") as exc:
             record(staff, cast.yahe, ind(scheme, "ljlf"), day=date(2026, 10, 21))
         assert exc.value.field == "found_on"
@@ -204,7 +207,7 @@ class TestObjections:
             services.objection_transition(
                 actor=cast.town_admin, objection=o, action=ObjectionAction.REJECT, reason="x"
             )
-        month = services.month_close(actor=staff.leader, month=f.month)
+        month = services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
         assert results(month)["NT-YH"].items["rjhj"]["deductions"] == "0.00"
         assert AuditEvent.objects.filter(action="assessment.objection_uphold").exists()
 
@@ -214,7 +217,7 @@ class TestObjections:
         services.objection_transition(
             actor=cast.town_admin, objection=o, action=ObjectionAction.REJECT, reason="照片显示未清理"
         )
-        month = services.month_close(actor=staff.leader, month=f.month)
+        month = services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
         assert results(month)["NT-YH"].items["rjhj"]["deductions"] == "3.00"
 
     def test_no_objection_after_the_deadline(self, cast: Any, staff: Any, scheme: Any) -> None:
@@ -231,7 +234,7 @@ class TestObjections:
         f = record(staff, cast.yahe, ind(scheme, "ljlf"))
         services.objection_submit(actor=cast.yahe_cadre, finding=f, reason="x")
         with pytest.raises(DomainError, match="1 件申诉未审核"):
-            services.month_close(actor=staff.leader, month=f.month)
+            services.month_close(actor=staff.leader, month=f.month, today=AFTER_WINDOW)
 
 
 class TestMonthlyClose:
@@ -257,7 +260,9 @@ class TestMonthlyClose:
         record(
             staff, cast.yahe, ind(scheme, "wmby"), count=5
         )  # bonus 10 -> indicator cap 5 -> item bonus cap 5
-        month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
+        month = services.month_close(
+            actor=staff.leader, month=AssessmentMonth.objects.get(), today=AFTER_WINDOW
+        )
         r = results(month)
         assert r["NT-LJX"].items["rjhj"]["score"] == "80.00"  # 100 - 5 - min(30, 15)
         assert r["NT-LJX"].total == Decimal("88.00")  # 0.6 × 80 + 0.4 × 100
@@ -273,7 +278,9 @@ class TestMonthlyClose:
 
     def test_ties_share_a_rank_and_the_next_rank_is_skipped(self, cast: Any, staff: Any, scheme: Any) -> None:
         record(staff, cast.lujiaxiang, ind(scheme, "ljlf"), count=5)
-        month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
+        month = services.month_close(
+            actor=staff.leader, month=AssessmentMonth.objects.get(), today=AFTER_WINDOW
+        )
         ranks = sorted(r.rank for r in results(month).values())
         assert ranks == [1, 1, 1, 4]
 
@@ -281,14 +288,14 @@ class TestMonthlyClose:
         record(staff, cast.yahe, ind(scheme, "ljlf"), count=10, day=date(2026, 10, 5))
         record(staff, staff.dongtang, ind(scheme, "ljlf"), count=12, day=date(2026, 10, 5))
         oct_ = services.month_close(
-            actor=staff.leader, month=AssessmentMonth.objects.get(month=date(2026, 10, 1))
+            actor=staff.leader, month=AssessmentMonth.objects.get(month=date(2026, 10, 1)), today=AFTER_WINDOW
         )
         record(staff, staff.dongtang, ind(scheme, "ljlf"), count=15)
         record(staff, cast.lujiaxiang, ind(scheme, "ljlf"), count=2)
         nov = services.month_close(
             actor=staff.leader,
             month=AssessmentMonth.objects.get(month=date(2026, 11, 1)),
-            today=date(2026, 11, 12),
+            today=AFTER_WINDOW,
         )
         r = results(nov)
         assert r["NT-YH"].previous_total == results(oct_)["NT-YH"].total and r[
@@ -304,7 +311,7 @@ class TestMonthlyClose:
     def test_a_closed_month_keeps_its_rules(self, cast: Any, staff: Any, scheme: Any) -> None:
         record(staff, cast.yahe, ind(scheme, "ljlf"), count=2, day=date(2026, 10, 5))
         month = services.month_close(
-            actor=staff.leader, month=AssessmentMonth.objects.get(month=date(2026, 10, 1))
+            actor=staff.leader, month=AssessmentMonth.objects.get(month=date(2026, 10, 1)), today=AFTER_WINDOW
         )
         Indicator.objects.filter(code="ljlf").update(points_per_finding=Decimal("5"))
         month.refresh_from_db()
@@ -316,7 +323,9 @@ class TestMonthlyClose:
     ) -> None:
         record(staff, cast.yahe, ind(scheme, "ljlf"), day=date(2026, 10, 5))
         month = services.month_close(
-            actor=cast.town_admin, month=AssessmentMonth.objects.get(month=date(2026, 10, 1))
+            actor=cast.town_admin,
+            month=AssessmentMonth.objects.get(month=date(2026, 10, 1)),
+            today=AFTER_WINDOW,
         )
         with pytest.raises(PermissionDeniedError):
             services.month_reopen(actor=cast.town_admin, month=month, reason="补录")
@@ -331,7 +340,9 @@ class TestMonthlyClose:
     def test_village_cadre_cannot_close(self, cast: Any, staff: Any, scheme: Any) -> None:
         record(staff, cast.yahe, ind(scheme, "ljlf"))
         with pytest.raises(PermissionDeniedError):
-            services.month_close(actor=cast.yahe_cadre, month=AssessmentMonth.objects.get())
+            services.month_close(
+                actor=cast.yahe_cadre, month=AssessmentMonth.objects.get(), today=AFTER_WINDOW
+            )
 
 
 class TestMeetings:
@@ -369,7 +380,9 @@ class TestComputedIndicators:
 
         monkeypatch.setattr("zhenwu.workorders.metrics.unit_metrics", unit_metrics)
         record(staff, cast.yahe, ind(scheme, "ljlf"))
-        month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
+        month = services.month_close(
+            actor=staff.leader, month=AssessmentMonth.objects.get(), today=AFTER_WINDOW
+        )
         r = results(month)
         assert calls[0] == (date(2026, 11, 1), date(2026, 11, 30))
         assert r["NT-YH"].items["cml"]["computed"] == "5.00"  # 95% → full 5 points
@@ -399,7 +412,9 @@ class TestComputedIndicators:
             order = workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.SIGN)
             workorder_transition(actor=cast.yahe_cadre, order=order, action=Action.REPLY, note="已修复")
         record(staff, cast.yahe, ind(scheme, "ljlf"))
-        month = services.month_close(actor=staff.leader, month=AssessmentMonth.objects.get())
+        month = services.month_close(
+            actor=staff.leader, month=AssessmentMonth.objects.get(), today=AFTER_WINDOW
+        )
         r = results(month)
         assert r["NT-YH"].items["cml"]["computed"] == "5.00"
         assert r["NT-LJX"].items["cml"]["computed"] == "0.00"  # no orders: nothing, not a guess

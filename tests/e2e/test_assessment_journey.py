@@ -132,7 +132,11 @@ def test_monthly_assessment_journey(
     leader.goto(f"{base}/assessment/months/{month.pk}/")
     assert "关账预览" in leader.inner_text("body")
     shot(leader, "assessment-06-close-preview-desktop")
-    leader.click("text=关账并计算排名")
+    # The findings were recorded today: still inside their objection window, the page names them
+    # and only the leader's override (with a reason, audited) closes the month now.
+    assert "暂不能关账" in leader.inner_text("#close-blockers")
+    leader.fill("#override-reason", "县里要求本周通报，申诉期内的发现已与各村核对")
+    leader.click("#close-blockers button[type=submit]")
     leader.wait_for_selector("#ranking")
     body = leader.inner_text("body")
     assert "红旗奖" in body and "名次规则" in body and "卢家巷村" in leader.inner_text("#ranking")

@@ -75,7 +75,8 @@ def test_a_whole_show(demo_site: Any, desktop: Any, phone: Any, shot: Any) -> No
     shot(page, "hotline-01-schedule")
     open_episode_from_slot(page, "社会事业局", "养老服务、教育")
 
-    # 2. open the live console
+    # 2. open the live console: the slot is in December, so going on air today is early and asks why
+    page.get_by_label("提前开播的理由").fill("直播间档期调整，提前播出")
     page.get_by_role("button", name="开始直播").click()
     expect(page.get_by_role("heading", name="直播控制台")).to_be_visible()
 
@@ -86,10 +87,14 @@ def test_a_whole_show(demo_site: Any, desktop: Any, phone: Any, shot: Any) -> No
         "小学门口上下学时段交通拥堵，能否增派人手疏导？",
     )
     take_call(page, q1, "13912340001")
-    # a half-typed call survives a reload
+    # nothing was typed since: a reload restores nothing and says nothing about a draft
+    page.reload()
+    expect(page.locator("#hl-take [data-draft-note]")).to_be_hidden()
+    # a half-typed call survives a reload, and the console says so
     page.locator("#hl-take").get_by_label("问题内容").fill("草稿：河边护栏松动")
     page.reload()
     expect(page.locator("#hl-take").get_by_label("问题内容")).to_have_value("草稿：河边护栏松动")
+    expect(page.locator("#hl-take [data-draft-note]")).to_be_visible()
     page.locator("#hl-take").get_by_label("问题内容").fill("")
     take_call(page, q2, "13912340002")
     take_call(page, q3, "13912340003")
@@ -103,8 +108,11 @@ def test_a_whole_show(demo_site: Any, desktop: Any, phone: Any, shot: Any) -> No
 
     panel = pick(page, q2)
     panel.get_by_role("tab", name="转为工单").click()
-    panel.get_by_label("诉求分类").select_option(label="municipal.streetlight 路灯/市政设施")
-    panel.get_by_label("派往单位(主办)").select_option(label="城市管理办公室")
+    # the picker shows Chinese names in tree order, never the code
+    light = panel.locator("select[name$=category] option", has_text="路灯/市政设施").first
+    assert "municipal" not in light.inner_text()
+    panel.get_by_label("诉求分类").select_option(value=light.get_attribute("value"))
+    panel.get_by_label("派往单位（主办）").select_option(label="城市管理办公室")
     panel.get_by_label("节目中答复").fill("请城管办三个工作日内修复")
     panel.get_by_role("button", name="转为工单").click()
     expect(panel).to_contain_text("转为工单")

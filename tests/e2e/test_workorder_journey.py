@@ -39,7 +39,8 @@ def test_a_request_goes_from_a_phone_to_closed(
 
     # 1. The citizen, on a phone.
     phone.goto(f"{base}/public/h5/")
-    phone.select_option("#id_category", label="市政设施 / 路灯/市政设施")
+    light = phone.locator("#id_category option", has_text="路灯/市政设施").first  # Chinese names, tree order
+    phone.select_option("#id_category", value=light.get_attribute("value"))
     phone.fill("#id_description", "丫河村村口公交站旁的路灯坏了，一到晚上黑漆漆的，老人走路不安全。")
     phone.set_input_files("#id_photos", str(photo))
     assert "已选择 1 个" in phone.inner_text("#id_photos_names")
@@ -99,27 +100,59 @@ def test_a_request_goes_from_a_phone_to_closed(
     shot(cadre, "wo-05-replied-cadre-phone")
     cadre.context.close()
 
-    # 4. The citizen looks it up and rates it.
-    phone.goto(f"{base}/public/h5/track/")
-    phone.fill("#id_number", number)
-    phone.fill("#id_code", code)
-    phone.click("button[type=submit]")
+    # 4. The citizen looks it up from the done page's button (it carries the number and code) and is
+    # not satisfied: the order goes back to 丫河村 for a second round (重办) with a new 办结时限.
+    phone.goto(f"{base}/public/h5/done/")
+    phone.click("#zw-track")
     assert "已恢复照明" in phone.inner_text("#zw-reply")
+    phone.check("input[name=satisfaction][value=unsatisfied]")
+    phone.fill("textarea[name=note]", "只亮了一晚，第二天又不亮了。")
+    phone.click("text=提交评价")
+    phone.wait_for_selector("text=重新办理")
+    timeline = phone.inner_text("body")
+    assert "评价（不满意）" in timeline and "重办（第 1 次）" in timeline and "新的办结时限为" in timeline
+    shot(phone, "wo-06-rework-phone")
+
+    # 5. The cadre is told on her workbench, replies again with a photo of the new lamp.
+    cadre = browser.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, locale="zh-CN"
+    ).new_page()
+    sign_in(cadre, base, "yahe_cadre")
+    cadre.goto(f"{base}/workbench/")
+    assert f"重办：工单 {number}" in cadre.inner_text("body")
+    cadre.goto(f"{base}/workorders/{number}/")
+    assert "重办（第 1 次）" in cadre.inner_text("body")
+    cadre.fill("#id_reply-note", "已更换整套灯具并检查线路，连续三晚正常。")
+    cadre.set_input_files("#act-reply input[type=file]", str(photo))
+    cadre.locator("#act-reply button[type=submit]").click()
+    cadre.wait_for_selector("text=已回复")
+    cadre.context.close()
+
+    # 6. The citizen sees both answers and the photo, each step in words, and rates it.
+    phone.goto(f"{base}/public/h5/done/")
+    phone.click("#zw-track")
+    body = phone.inner_text("body")
+    assert "已恢复照明" in body and "连续三晚正常" in body and "丫河村已签收，开始办理。" in body
+    assert phone.locator("img[alt=办理照片]").count() == 1
     phone.check("input[name=satisfaction][value=satisfied]")
-    shot(phone, "wo-06-rate-phone")
+    shot(phone, "wo-07-rate-phone")
     phone.click("text=提交评价")
     phone.wait_for_selector("text=感谢您的评价")
     assert phone.inner_text("#zw-status").strip() == "已办结"
-    shot(phone, "wo-07-closed-phone")
+    shot(phone, "wo-08-closed-phone")
 
     from zhenwu.workorders.models import WorkOrder
 
     order = WorkOrder.objects.get(number=number)
     assert order.status == "closed" and order.satisfaction == "satisfied" and order.photos.count() == 1
+    assert order.rework_count == 1
     assert list(order.events.values_list("action", flat=True)) == [
         "create",
         "dispatch",
         "sign",
+        "reply",
+        "rate",
+        "rework",
         "reply",
         "rate",
     ]

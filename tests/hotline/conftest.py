@@ -70,5 +70,5 @@ def make_episode(hl: Hotline, unit: Any = None, air_date: Any = None, status: st
         topics=["村务", "环境"],
     )
     if status == "live":
-        services.episode_transition(actor=hl.operator, episode=episode, action="go_live")
+        services.episode_transition(actor=hl.operator, episode=episode, action="go_live", reason="测试")
     return episode

@@ -38,12 +38,14 @@ class RectificationStatus(models.TextChoices):
 class ObjectionStatus(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
     UPHELD = "upheld", "申诉成立"
+    PARTLY_UPHELD = "partly_upheld", "申诉部分成立"
     REJECTED = "rejected", "申诉不成立"
     WITHDRAWN = "withdrawn", "已撤回"
 
 
 class ObjectionAction(models.TextChoices):
     UPHOLD = "uphold", "认定申诉成立"
+    UPHOLD_PART = "uphold_part", "认定部分成立"
     REJECT = "reject", "驳回申诉"
     WITHDRAW = "withdraw", "撤回申诉"
 
@@ -56,6 +58,12 @@ OBJECTION_MACHINE = StateMachine(
     transitions=[
         Transition(
             ObjectionAction.UPHOLD, frozenset({ObjectionStatus.SUBMITTED}), ObjectionStatus.UPHELD, "reviewer"
+        ),
+        Transition(
+            ObjectionAction.UPHOLD_PART,
+            frozenset({ObjectionStatus.SUBMITTED}),
+            ObjectionStatus.PARTLY_UPHELD,
+            "reviewer",
         ),
         Transition(
             ObjectionAction.REJECT,

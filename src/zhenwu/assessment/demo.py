@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from zhenwu.assessment import services
@@ -310,6 +311,10 @@ def load_demo(admin: Any) -> dict[str, int]:
     )
     for i, month in enumerate(closed):
         close_day = date(month.month.year + (month.month.month == 12), month.month.month % 12 + 1, 5)
+        # closed once every finding's objection window has run out (a holiday can push it past the 5th)
+        last_window = month.findings.aggregate(last=Max("objection_deadline"))["last"]
+        if last_window is not None and last_window >= close_day:
+            close_day = last_window + timedelta(days=1)
         closed[i] = services.month_close(actor=leader, month=month, today=close_day)
     last = closed[-1]
     bulletin = services.bulletin_generate(actor=manager, month=last)

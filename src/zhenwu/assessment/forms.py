@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -33,7 +32,7 @@ def _control(field: forms.Field, cls: str = "form-control") -> forms.Field:
 
 class FindingForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label="被考核单位", queryset=Unit.objects.none(), empty_label="请选择村(社区)"
+        label="被考核单位", queryset=Unit.objects.none(), empty_label="请选择村（社区）"
     )
     indicator = forms.ModelChoiceField(
         label="考核细则", queryset=Indicator.objects.none(), empty_label="请选择细则"
@@ -45,6 +44,21 @@ class FindingForm(forms.Form):
     place = forms.CharField(label="地点", max_length=200, required=False)
     note = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photos = MultipleFileField(label="照片", help_text="可拍照或从相册选择，可多张")
+    lat = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    long = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    photo_times = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean_photo_times(self) -> list[str]:
+        """The capture times the page read from the photos (ISO 8601, one per photo); bad ones dropped."""
+        from datetime import datetime
+
+        out = []
+        for raw in (self.cleaned_data.get("photo_times") or "").split(",")[:20]:
+            try:
+                out.append(datetime.fromisoformat(raw.strip().replace("Z", "+00:00")).isoformat())
+            except ValueError:
+                out.append("")
+        return out if any(out) else []
 
     def __init__(self, *args: Any, units: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,6 +108,7 @@ class DecideForm(forms.Form):
         label="审核结果",
         choices=[
             (ObjectionAction.UPHOLD.value, "申诉成立，撤销扣分"),
+            (ObjectionAction.UPHOLD_PART.value, "部分成立，按认定处数重算扣分"),
             (ObjectionAction.REJECT.value, "申诉不成立，维持扣分"),
         ],
         widget=forms.RadioSelect,
@@ -101,6 +116,7 @@ class DecideForm(forms.Form):
     reason = forms.CharField(
         label="审核意见", widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
+    accepted_count = forms.IntegerField(label="审核后认定处数", required=False, min_value=1, max_value=100000)
 
 
 class ReasonForm(forms.Form):
@@ -136,30 +152,68 @@ class WeightForm(forms.Form):
         return {code: self.cleaned_data[f"w_{code}"] for code in self.item_codes}
 
 
+SAATY_WORDS = {
+    1: "同等重要",
+    2: "介于同等与稍微之间",
+    3: "稍微重要",
+    4: "介于稍微与明显之间",
+    5: "明显重要",
+    6: "介于明显与强烈之间",
+    7: "强烈重要",
+    8: "介于强烈与极端之间",
+    9: "极端重要",
+}
+
+
+def saaty_choices() -> list[tuple[str, str]]:
+    """Saaty's 1–9 scale for one pair: the first item more important (9…2), equal (1), the second (1/2…1/9)."""
+    first = [(str(v), f"前者{SAATY_WORDS[v]}（{v}）") for v in range(9, 1, -1)]
+    second = [(f"1/{v}", f"后者{SAATY_WORDS[v]}（1/{v}）") for v in range(2, 10)]
+    return [*first, ("1", "两者同等重要（1）"), *second]
+
+
 class AhpForm(forms.Form):
-    matrix = forms.CharField(
-        label="判断矩阵(JSON，按项目顺序)",
-        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control font-monospace"}),
-        help_text="1-9 标度，a[i][j] 表示第 i 项相对第 j 项的重要程度，a[j][i] = 1/a[i][j]；可写 1/3 这样的分数",
-    )
+    """The AHP judgement as pairwise comparisons of the scheme's items on Saaty's 1–9 scale."""
 
-    def clean_matrix(self) -> Any:
-        text = self.cleaned_data["matrix"].strip()
-        # allow "1/3" inside the JSON by quoting fractions
-        import re
+    def __init__(self, *args: Any, items: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        self.pairs: list[tuple[int, int, Any]] = []
+        for i, a in enumerate(self.items):
+            for j in range(i + 1, len(self.items)):
+                b = self.items[j]
+                name = f"pair_{i}_{j}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{a.name} 与 {b.name}",
+                    choices=saaty_choices(),
+                    initial="1",
+                    widget=forms.Select(
+                        attrs={"class": "form-select zw-ahp-pair", "data-i": str(i), "data-j": str(j)}
+                    ),
+                )
+                self.pairs.append((i, j, name))
 
-        quoted = re.sub(r"(?<![\"\d.])(\d+)\s*/\s*(\d+)", r'"\1/\2"', text)
-        try:
-            return json.loads(quoted)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                "不是有效的矩阵，请写成 [[1,3,5],[1/3,1,3],[1/5,1/3,1]] 的形式。"
-            ) from exc
+    @property
+    def pair_fields(self) -> list[Any]:
+        return [self[name] for _, _, name in self.pairs]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        n = len(self.items)
+        matrix: list[list[str]] = [["1"] * n for _ in range(n)]
+        for i, j, name in self.pairs:
+            value = data.get(name)
+            if value is None:
+                continue
+            matrix[i][j] = value
+            matrix[j][i] = value[2:] if value.startswith("1/") else (f"1/{value}" if value != "1" else "1")
+        data["matrix"] = matrix
+        return data
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="检查结果表(xlsx)",
+        label="检查结果表（xlsx）",
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
     )
 
@@ -211,16 +265,13 @@ class IndicatorForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=IndicatorKind.choices)
     source = forms.ChoiceField(label="来源", choices=IndicatorSource.choices)
     points_per_finding = forms.DecimalField(
-        label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2, initial=1
+        label="每处扣（加）分", min_value=0, max_digits=6, decimal_places=2, initial=1
     )
     max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2, initial=10)
-    metric_key = forms.ChoiceField(label="数据指标(系统计算类)", required=False)
-    formula = forms.CharField(
-        label="换算公式(系统计算类)",
-        required=False,
-        initial="[[0.6, 0], [0.95, 5]]",
-        help_text="[[指标值, 得分], ...]，如按期办结率 60% 得 0 分、95% 及以上得 5 分",
-    )
+    metric_key = forms.ChoiceField(label="数据指标（系统计算类）", required=False)
+
+    FORMULA_ROWS = 5
+    FORMULA_INITIAL = [("0.6", "0"), ("0.95", "5")]  # 按期办结率 60% 得 0 分、95% 及以上得 5 分
 
     def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
         from zhenwu.assessment.computed import metric_choices
@@ -228,24 +279,50 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
         self.fields["metric_key"].choices = [("", "—"), *metric_choices()]  # type: ignore[attr-defined]
+        # 换算公式: rows of (指标值, 得分), not JSON text.
+        for i in range(1, self.FORMULA_ROWS + 1):
+            value, score = self.FORMULA_INITIAL[i - 1] if i <= len(self.FORMULA_INITIAL) else ("", "")
+            self.fields[f"point_{i}_value"] = forms.DecimalField(
+                label=f"第 {i} 行 指标值", required=False, max_digits=12, decimal_places=4, initial=value
+            )
+            self.fields[f"point_{i}_score"] = forms.DecimalField(
+                label=f"第 {i} 行 得分", required=False, max_digits=8, decimal_places=2, initial=score
+            )
         for name, field in self.fields.items():
             _control(
                 field, "form-select" if name in ("item", "kind", "source", "metric_key") else "form-control"
             )
 
-    def clean_formula(self) -> Any:
-        text = self.cleaned_data.get("formula", "").strip()
-        if not text:
-            return None
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError("公式格式应为 [[0.6, 0], [0.95, 5]]。") from exc
+    @property
+    def main_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if not f.name.startswith("point_")]
+
+    @property
+    def formula_rows(self) -> list[tuple[int, Any, Any]]:
+        return [
+            (i, self[f"point_{i}_value"], self[f"point_{i}_score"]) for i in range(1, self.FORMULA_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        points = []
+        for i in range(1, self.FORMULA_ROWS + 1):
+            value, score = data.get(f"point_{i}_value"), data.get(f"point_{i}_score")
+            if value is None and score is None:
+                continue
+            if value is None or score is None:
+                self.add_error(f"point_{i}_value", f"第 {i} 行：请同时填写指标值和得分，或把两格都清空。")
+                continue
+            points.append([float(value), float(score)])
+        data["formula"] = points or None
+        return data
 
 
 class IndicatorEditForm(forms.Form):
     name = forms.CharField(label="细则内容", max_length=200)
-    points_per_finding = forms.DecimalField(label="每处扣(加)分", min_value=0, max_digits=6, decimal_places=2)
+    points_per_finding = forms.DecimalField(
+        label="每处扣（加）分", min_value=0, max_digits=6, decimal_places=2
+    )
     max_score = forms.DecimalField(label="分值上限", min_value=0, max_digits=6, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -128,6 +128,19 @@ class Indicator(BaseModel):
             models.UniqueConstraint(fields=["item", "code"], name="assessment_indicator_code_uniq")
         ]
 
+    @property
+    def metric_label(self) -> str:
+        """The data indicator by its Chinese name, never the key."""
+        from zhenwu.assessment.computed import metric_choices
+
+        return dict(metric_choices()).get(self.metric_key, "（数据指标已停用）") if self.metric_key else ""
+
+    @property
+    def formula_label(self) -> str:
+        from zhenwu.assessment.computed import formula_text
+
+        return formula_text(self.formula or [])
+
     def __str__(self) -> str:
         return f"{self.item.name} · {self.name}"
 
@@ -227,8 +240,12 @@ class Finding(BaseModel):
     points = models.DecimalField("分值", max_digits=7, decimal_places=2, help_text="处数 × 每处分值")
     found_on = models.DateField("检查日期")
     place = models.CharField("地点", max_length=200, blank=True)
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     note = models.TextField("情况说明", blank=True)
     photos = models.ManyToManyField(Attachment, verbose_name="照片", blank=True, related_name="+")
+    # When each photo was taken (the phone's capture time), in the order the photos were attached.
+    photo_times = models.JSONField("拍摄时间", default=list, blank=True)
     inspector = models.ForeignKey(
         USER, verbose_name="检查人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -258,6 +275,25 @@ class Finding(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def photo_times_display(self) -> list[str]:
+        """The photos' capture times in local time, 照片 1 first; "—" where the phone gave none."""
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        out = []
+        for raw in self.photo_times or []:
+            try:
+                moment = datetime.fromisoformat(raw)
+            except (TypeError, ValueError):
+                out.append("—")
+                continue
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            out.append(timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"))
+        return out
 
     def is_overdue(self, today: object) -> bool:
         return (
@@ -289,6 +325,9 @@ class Objection(BaseModel):
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_reason = models.TextField("审核意见", blank=True)
+    # 部分成立: the finding's 处数 before the decision and the number the reviewer let stand.
+    original_count = models.PositiveIntegerField("原认定处数", null=True, blank=True)
+    accepted_count = models.PositiveIntegerField("审核后认定处数", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhenwu.assessment.choices import (
     BulletinStatus,
@@ -134,3 +134,27 @@ def item_score_matrix(*, scheme: Scheme, codes: list[str]) -> list[list[float]]:
     ).values_list("items", flat=True):
         rows.append([float(items.get(code, {}).get("score", 0)) for code in codes])
     return rows
+
+
+def close_blockers(month: AssessmentMonth, today: date) -> list[tuple[Finding, str]]:
+    """Findings that keep the month from closing: a pending objection, or still inside the objection
+    window (the unit may yet object). Cancelled findings never block."""
+    from zhenwu.assessment.choices import FindingStatus, ObjectionStatus
+
+    findings = (
+        Finding.objects.filter(month=month, status=FindingStatus.ACTIVE)
+        .select_related("unit", "indicator")
+        .order_by("objection_deadline", "id")
+    )
+    pending = set(
+        Objection.objects.filter(finding__month=month, status=ObjectionStatus.SUBMITTED).values_list(
+            "finding_id", flat=True
+        )
+    )
+    out: list[tuple[Finding, str]] = []
+    for f in findings.filter(Q(pk__in=pending) | Q(objection_deadline__gte=today)):
+        if f.pk in pending:
+            out.append((f, "有待审核的申诉"))
+        else:
+            out.append((f, f"仍在申诉期内（截止 {f.objection_deadline:%Y-%m-%d}）"))
+    return out

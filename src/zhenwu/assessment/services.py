@@ -198,11 +198,13 @@ def item_create(
 
 def _validate_formula(formula: Any) -> list[list[float]]:
     if not isinstance(formula, list) or len(formula) < 2:
-        raise DomainError("换算公式至少需要两个分段点，如 [[0.6, 0], [0.95, 5]]。", field="formula")
+        raise DomainError(
+            "换算公式至少需要两行“指标值 → 得分”，如 0.6 → 0 分、0.95 → 5 分。", field="formula"
+        )
     clean = []
     for point in formula:
         if not isinstance(point, list | tuple) or len(point) != 2:
-            raise DomainError("换算公式的每个分段点应为 [指标值, 得分]。", field="formula")
+            raise DomainError("换算公式的每一行应有指标值和得分两个数。", field="formula")
         try:
             clean.append([float(point[0]), float(point[1])])
         except (TypeError, ValueError) as exc:
@@ -433,8 +435,15 @@ def finding_record(
     note: str = "",
     photos: Sequence[UploadedFile] = (),
     is_sample: bool = False,
+    lat: Decimal | None = None,
+    long: Decimal | None = None,
+    photo_times: Sequence[str] = (),
 ) -> Finding:
     require(actor, CAP.INSPECT)
+    if (lat is None) != (long is None):
+        raise DomainError("位置不完整：请重新点“记录当前位置”。", field="lat")
+    if lat is not None and long is not None and not (-90 <= lat <= 90 and -180 <= long <= 180):
+        raise DomainError("位置坐标超出范围，请重新定位。", field="lat")
     month = finding_validate(unit=unit, indicator=indicator, count=count, found_on=found_on)
     _check_veto_bonus(unit, indicator, month)
     return _finding_create(
@@ -448,6 +457,9 @@ def finding_record(
         note=note,
         photos=photos,
         is_sample=is_sample,
+        lat=lat,
+        long=long,
+        photo_times=list(photo_times)[: len(photos)],
     )
 
 
@@ -464,6 +476,9 @@ def _finding_create(
     photos: Sequence[UploadedFile] = (),
     is_sample: bool = False,
     today: date | None = None,
+    lat: Decimal | None = None,
+    long: Decimal | None = None,
+    photo_times: Sequence[str] = (),
 ) -> Finding:
     from zhenwu.core.services import document_number
 
@@ -480,6 +495,9 @@ def _finding_create(
         points=indicator.points_per_finding * count,
         found_on=found_on,
         place=place.strip(),
+        lat=lat,
+        long=long,
+        photo_times=list(photo_times),
         note=note.strip(),
         inspector=actor if getattr(actor, "is_authenticated", False) else None,
         objection_deadline=cal.add_working_days(today, scheme.objection_days),
@@ -489,6 +507,10 @@ def _finding_create(
     )
     if photos:
         finding.photos.set([attachment_create(actor=actor, upload=p) for p in photos])
+    if month.is_sample and not is_sample:
+        # A month that holds a real finding is no longer sample data.
+        AssessmentMonth.objects.filter(pk=month.pk).update(is_sample=False)
+        month.is_sample = False
     audit_record(actor=actor, action="assessment.finding_record", obj=finding, after=snapshot(finding))
     return finding
 
@@ -590,8 +612,11 @@ def objection_submit(
 
 
 @transaction.atomic
-def objection_transition(*, actor: Any, objection: Objection, action: str, reason: str = "") -> Objection:
-    """The one transition of an objection, driven by OBJECTION_MACHINE. Upheld cancels the deduction."""
+def objection_transition(
+    *, actor: Any, objection: Objection, action: str, reason: str = "", accepted_count: int | None = None
+) -> Objection:
+    """The one transition of an objection, driven by OBJECTION_MACHINE. Upheld cancels the deduction;
+    partly upheld keeps ``accepted_count`` 处 of it and recomputes the points."""
     objection = Objection.objects.select_for_update().select_related("finding__month").get(pk=objection.pk)
     if action == ObjectionAction.WITHDRAW:
         _require_change(actor, Objection, objection)
@@ -599,8 +624,10 @@ def objection_transition(*, actor: Any, objection: Objection, action: str, reaso
         require(actor, CAP.REVIEW)
     target = str(OBJECTION_MACHINE.check(objection, action).target)
     _require_open(objection.finding.month)
-    if action in (ObjectionAction.UPHOLD, ObjectionAction.REJECT) and not reason.strip():
+    if action != ObjectionAction.WITHDRAW and not reason.strip():
         raise DomainError("请填写审核意见（理由）。", field="reason")
+    if action == ObjectionAction.UPHOLD_PART:
+        _apply_partial(actor, objection, accepted_count, reason)
     before = objection.status
     objection.status = target
     objection.decision_reason = reason.strip()
@@ -625,6 +652,34 @@ def objection_transition(*, actor: Any, objection: Objection, action: str, reaso
         message=reason[:200],
     )
     return objection
+
+
+def _apply_partial(actor: Any, objection: Objection, accepted_count: int | None, reason: str) -> None:
+    """申诉部分成立: of the finding's N 处 only ``accepted_count`` stand; the points follow the count."""
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("indicator")
+        .get(pk=objection.finding_id)
+    )
+    if accepted_count is None or not 1 <= accepted_count < finding.count:
+        raise DomainError(
+            f"部分成立时请填写审核后认定的处数：应在 1 到 {finding.count - 1} 之间"
+            f"（原认定 {finding.count} 处；全部不成立请选“申诉成立”）。",
+            field="accepted_count",
+        )
+    before = {"count": finding.count, "points": str(finding.points)}
+    objection.original_count, objection.accepted_count = finding.count, accepted_count
+    finding.count = accepted_count
+    finding.points = finding.indicator.points_per_finding * accepted_count
+    finding.save(update_fields=["count", "points", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessment.finding_adjust",
+        obj=finding,
+        before=before,
+        after={"count": finding.count, "points": str(finding.points)},
+        message=f"申诉部分成立：{before['count']} 处改为 {accepted_count} 处。{reason[:150]}",
+    )
 
 
 # ---------------------------------------------------------------- monthly close
@@ -696,16 +751,42 @@ def _insert_results(rows: list[MonthlyResult]) -> None:
 
 
 @transaction.atomic
-def month_close(*, actor: Any, month: AssessmentMonth, today: date | None = None) -> AssessmentMonth:
-    """Score every village and community and every responsible department, rank, award, lock."""
+def month_close(
+    *, actor: Any, month: AssessmentMonth, today: date | None = None, override_reason: str = ""
+) -> AssessmentMonth:
+    """Score every village and community and every responsible department, rank, award, lock.
+
+    Refused while a finding of the month has a pending objection or is still inside its objection
+    window, unless a leader (the 重新开启 capability) overrides with a reason, which is audited.
+    """
+    from zhenwu.assessment.selectors import close_blockers
+
     require(actor, CAP.CLOSE)
     month = AssessmentMonth.objects.select_for_update().get(pk=month.pk)
     if month.is_closed:
         raise DomainError(f"{month.label}已关账。")
-    pending = Objection.objects.filter(finding__month=month, status=ObjectionStatus.SUBMITTED).count()
-    if pending:
-        raise DomainError(f"还有 {pending} 件申诉未审核，请先审核完毕再关账。")
     today = today or timezone.localdate()
+    blockers = close_blockers(month, today)
+    # printable text only (a NUL or control character is not a reason, and PostgreSQL refuses NUL)
+    override_reason = "".join(ch for ch in override_reason if ch.isprintable()).strip()[:300]
+    if blockers and not (override_reason and user_has_capability(actor, CAP.REOPEN)):
+        pending = sum(1 for _, why in blockers if why == "有待审核的申诉")
+        listed = "、".join(f"{f.number}（{f.unit.name}，{why}）" for f, why in blockers[:5])
+        more = f"等 {len(blockers)} 条" if len(blockers) > 5 else ""
+        head = f"还有 {pending} 件申诉未审核；" if pending else ""
+        raise DomainError(
+            f"{head}以下检查发现尚未了结，暂不能关账：{listed}{more}。"
+            "请待申诉期届满、申诉审核完毕后再关账；确需提前关账的，由镇领导填写理由后关账。",
+            code="close_blocked",
+        )
+    if blockers:
+        audit_record(
+            actor=actor,
+            action="assessment.month_close_override",
+            obj=month,
+            message=f"提前关账：{override_reason}"[:500],
+            extra={"findings": [f"{f.number} {why}" for f, why in blockers]},
+        )
     rules = rules_snapshot(month.scheme)
     scores = compute_month(month, rules)
     prev = AssessmentMonth.objects.filter(

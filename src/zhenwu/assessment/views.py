@@ -33,7 +33,7 @@ from zhenwu.assessment.models import (
 )
 from zhenwu.assessment.scoring import award_rules_text, compute_month
 from zhenwu.assessment.selectors import is_staff_member
-from zhenwu.assessment.weights import ahp, entropy_weights
+from zhenwu.assessment.weights import RANDOM_INDEX, ahp, entropy_weights
 from zhenwu.core.errors import DomainError
 from zhenwu.core.forms import read_filters
 from zhenwu.core.models import Attachment
@@ -382,6 +382,7 @@ def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": Objection.objects.filter(
                 finding__month=month, status=ObjectionStatus.SUBMITTED
             ).count(),
+            "blockers": [] if month.is_closed else selectors.close_blockers(month, _today()),
             "reopen_form": forms.ReasonForm(),
         },
     )
@@ -408,7 +409,9 @@ def month_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _month_post(
         request,
         pk,
-        lambda m: services.month_close(actor=request.user, month=m),
+        lambda m: services.month_close(
+            actor=request.user, month=m, override_reason=request.POST.get("override_reason", "")
+        ),
         "已关账：得分、名次、奖项和红黑榜已生成，本月数据已锁定。",
     )
 
@@ -554,7 +557,7 @@ def scheme_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     weight_form = forms.WeightForm(
         request.POST or None, units=selectors.assessed_units(user=request.user), items=items
     )
-    ahp_form = forms.AhpForm(request.POST or None if "matrix" in request.POST else None)
+    ahp_form = forms.AhpForm(request.POST if "ahp" in request.POST else None, items=items)
     ahp_result = None
     entropy_result = None
     entropy_error = ""
@@ -576,12 +579,12 @@ def scheme_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     units=selectors.assessed_units(user=request.user),
                     items=items,
                 )
-        elif "matrix" in request.POST:
+        elif "ahp" in request.POST:
             if ahp_form.is_valid():
                 try:
                     ahp_result = ahp(ahp_form.cleaned_data["matrix"])
                 except DomainError as exc:
-                    ahp_form.add_error("matrix", exc.message)
+                    ahp_form.add_error(None, exc.message)
                 else:
                     weight_form = forms.WeightForm(
                         initial={
@@ -622,6 +625,7 @@ def scheme_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "profiles": profiles,
             "weight_form": weight_form,
             "ahp_form": ahp_form,
+            "ahp_ri": ",".join(str(RANDOM_INDEX[n]) for n in sorted(RANDOM_INDEX)),
             "ahp_result": ahp_result,
             "entropy_result": entropy_result,
             "entropy_error": entropy_error,

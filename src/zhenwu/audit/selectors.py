@@ -60,6 +60,11 @@ PREFIX_LABELS: dict[str, str] = {
     "campaign": "专项行动",
     "govservice": "政务服务",
     "enterprise": "企业服务",
+    "workorders": "诉求工单",
+    "dispatch": "智能派单",
+    "knowledge": "知识库",
+    "pii": "个人信息",
+    "admin": "系统管理",
 }
 
 FILTER_KEYS = ("q", "action", "result", "date_from", "date_to", "actor")
@@ -68,11 +73,23 @@ FILTER_KEYS = ("q", "action", "result", "date_from", "date_to", "actor")
 VIEW_AUDIT = "audit.view"  # orgs.choices.Capability.VIEW_AUDIT
 
 
+def action_labels() -> dict[str, str]:
+    """The registry of action labels: the platform's own, then each part's ``audit_labels.LABELS``."""
+    from zhenwu.core.parts import part_modules
+
+    labels = dict(ACTION_LABELS)
+    for module in part_modules("audit_labels"):
+        labels.update(getattr(module, "LABELS", {}))
+    return labels
+
+
 def action_label(action: str) -> str:
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
+    """The action in Chinese; an action no registry names still says which part it belongs to."""
+    labels = action_labels()
+    if action in labels:
+        return labels[action]
     prefix = action.split(".", 1)[0]
-    return PREFIX_LABELS.get(prefix, "")
+    return f"{PREFIX_LABELS[prefix]}（其他操作）" if prefix in PREFIX_LABELS else "其他操作"
 
 
 def _require_audit_viewer(user: Any) -> None:
@@ -158,3 +175,15 @@ def field_label(object_type: str, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def field_value_label(object_type: str, name: str, value: Any) -> Any:
+    """A coded value in Chinese: the label of the field's choice (status "handling" → 办理中), else the value."""
+    try:
+        field = apps.get_model(object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return value
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if isinstance(value, str) and value in choices:
+        return str(choices[value])
+    return value

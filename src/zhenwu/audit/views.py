@@ -130,7 +130,7 @@ def _list_page(request: HttpRequest, *, login_only: bool) -> HttpResponse:
         "events": _decorate(list(page.object_list)),
         "querystring_base": querystring_base,
         "filtered": bool(filters) and filters != {"action": "auth."},
-        "action_choices": sorted(selectors.ACTION_LABELS.items()),
+        "action_choices": sorted(selectors.action_labels().items()),
         "prefix_choices": sorted(selectors.PREFIX_LABELS.items()),
         "login_only": login_only,
         "export_query": export_params.urlencode(),
@@ -202,6 +202,7 @@ def event_export(request: HttpRequest) -> HttpResponse:
 
 # Keys writers put into changes["extra"]; others are shown as they are.
 EXTRA_LABELS = {
+    "findings": "未了结的检查发现",
     "size": "大小(字节)",
     "content_type": "文件类型",
     "sha256": "SHA-256 摘要",
@@ -241,8 +242,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "field": name,
                     "label": selectors.field_label(event.object_type, name),
-                    "before": _display(before),
-                    "after": _display(after),
+                    "before": _display(selectors.field_value_label(event.object_type, name, before)),
+                    "after": _display(selectors.field_value_label(event.object_type, name, after)),
                 }
             )
     extra = changes.get("extra")

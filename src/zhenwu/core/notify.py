@@ -57,6 +57,60 @@ class SmsBackend:
         raise NotImplementedError("未配置短信网关：请在 ZHENWU_NOTIFY_BACKENDS 中指定短信发送实现。")
 
 
+class HttpSmsBackend(SmsBackend):
+    """An SMS provider reached over HTTP: POST JSON {phone, content, sign} with a bearer token.
+
+    Configured by environment variables: ZHENWU_SMS_URL (required), ZHENWU_SMS_TOKEN,
+    ZHENWU_SMS_SIGN (the 短信签名, e.g. 【牛塘镇】), ZHENWU_SMS_TIMEOUT (seconds, default 10).
+    Select it with ZHENWU_SMS_BACKEND=zhenwu.core.notify.HttpSmsBackend. The provider answers 2xx
+    and, when it sends JSON, ``{"code": 0}`` for success; anything else is a failure the outbox retries.
+    """
+
+    name = "http-sms"
+
+    def __init__(self) -> None:
+        import os
+
+        self.url = os.environ.get("ZHENWU_SMS_URL", "")
+        self.token = os.environ.get("ZHENWU_SMS_TOKEN", "")
+        self.sign = os.environ.get("ZHENWU_SMS_SIGN", "")
+        self.timeout = float(os.environ.get("ZHENWU_SMS_TIMEOUT", "10") or 10)
+
+    def send(self, notification: Notification) -> None:
+        import json
+        import urllib.error
+        import urllib.request
+
+        if not self.url.startswith(("https://", "http://")):
+            raise RuntimeError("短信网关地址未配置：请设置 ZHENWU_SMS_URL。")
+        if not notification.recipient_phone:
+            raise RuntimeError("短信没有接收手机号。")
+        payload = json.dumps(
+            {"phone": notification.recipient_phone, "content": notification.body, "sign": self.sign},
+            ensure_ascii=False,
+        ).encode("utf-8")
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+            self.url,
+            data=payload,
+            method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8"}
+            | ({"Authorization": f"Bearer {self.token}"} if self.token else {}),
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                body = response.read(65536)
+        except urllib.error.HTTPError as exc:
+            raise RuntimeError(f"短信网关拒绝发送（HTTP {exc.code}）。") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise RuntimeError(f"短信网关无法连接：{exc}") from exc
+        try:
+            answer = json.loads(body or b"{}")
+        except ValueError:
+            return  # a 2xx without JSON: accepted
+        if isinstance(answer, dict) and answer.get("code", 0) not in (0, "0", "OK", "ok"):
+            raise RuntimeError(f"短信网关返回错误：{str(answer.get('message') or answer.get('code'))[:200]}")
+
+
 class WeChatBackend:
     """Interface for WeChat template messages / 政务微信; configure a subclass."""
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("calendar/import/", views.calendar_import, name="calendar_import"),
     path("calendar/sync/", views.calendar_sync, name="calendar_sync"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

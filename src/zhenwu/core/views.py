@@ -307,3 +307,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
             f"error: 页面无法渲染（{type(exc).__name__}）\n", status=503, content_type="text/plain"
         )
     return HttpResponse(body, status=status)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: answer with the site's icon."""
+    from django.contrib.staticfiles import finders
+    from django.http import FileResponse, HttpResponseRedirect
+    from django.templatetags.static import static
+
+    path = finders.find("zhenwu/favicon.svg")
+    if not path:
+        return HttpResponseRedirect(static("zhenwu/favicon.svg"))
+    response = FileResponse(open(path, "rb"), content_type="image/svg+xml")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -30,6 +30,7 @@ class LeaveStatus(models.TextChoices):
 class ReminderStatus(models.TextChoices):
     QUEUED = "queued", "待发送"
     SENT = "sent", "已发送"
+    CANCELLED = "cancelled", "已取消（节目已播出）"
 
 
 class EpisodeStatus(models.TextChoices):

@@ -146,7 +146,9 @@ def _sample(staff: Any, leader: Any) -> int:
         topics=["市容环境", "路灯"],
         is_sample=True,
     )
-    services.episode_transition(actor=staff, episode=earlier, action="go_live")
+    services.episode_transition(
+        actor=staff, episode=earlier, action="go_live", reason="示例数据：补录往期节目"
+    )
     q1 = services.issue_create(
         actor=staff,
         episode=earlier,

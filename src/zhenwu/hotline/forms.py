@@ -51,7 +51,7 @@ class PlanForm(StyledForm):
         label="名称", max_length=80, required=False, help_text="留空则为“20XX年政风热线上线计划”"
     )
     reminder_working_days = forms.IntegerField(
-        label="提前提醒(工作日)",
+        label="提前提醒（工作日）",
         min_value=1,
         max_value=60,
         initial=10,
@@ -141,11 +141,11 @@ class EpisodeForm(StyledForm):
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(label="文件(.csv/.xlsx)", help_text="表头：来源、姓名、电话、问题内容、主题")
+    file = forms.FileField(label="文件（.csv/.xlsx）", help_text="表头：来源、姓名、电话、问题内容、主题")
 
 
 class IssueForm(StyledForm):
-    caller_name = forms.CharField(label="姓名(可不填)", max_length=40, required=False)
+    caller_name = forms.CharField(label="姓名（可不填）", max_length=40, required=False)
     caller_phone = forms.CharField(
         label="电话", max_length=20, required=False, help_text="登记后仅显示为 138****5678"
     )
@@ -183,7 +183,7 @@ class CommitmentForm(StyledForm):
     responsible_person = forms.CharField(label="责任人", max_length=40)
     deadline = forms.DateField(label="承诺期限", widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
     milestones = forms.CharField(
-        label="里程碑(可选)",
+        label="里程碑（可选）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="每行一项：日期 节点，例如“2026-12-05 现场勘查”",
@@ -212,9 +212,9 @@ class CommitmentForm(StyledForm):
 
 
 class ReportForm(StyledForm):
-    progress = forms.IntegerField(label="进度(%)", min_value=0, max_value=100)
+    progress = forms.IntegerField(label="进度（%）", min_value=0, max_value=100)
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label="佐证材料(照片/PDF)", required=False)
+    evidence = forms.FileField(label="佐证材料（照片/PDF）", required=False)
     completed = forms.BooleanField(label="已全部完成，申请核验", required=False)
 
 
@@ -261,3 +261,8 @@ class CommitmentFilter(FilterForm):
 
 class YearFilter(FilterForm):
     year = integer_filter("年份", 2000, 2100)
+
+
+class QuestionTrackForm(StyledForm):
+    number = forms.CharField(label="问题编号", max_length=30)
+    code = forms.CharField(label="查询码", max_length=12)

@@ -189,6 +189,13 @@ class Episode(BaseModel):
         return reverse("hotline:episode_detail", args=[self.pk])
 
     @property
+    def before_air_date(self) -> bool:
+        """Today is before the scheduled air date: going on air now is early and needs a reason."""
+        from django.utils import timezone
+
+        return self.air_date is not None and self.air_date > timezone.localdate()
+
+    @property
     def air_date_display(self) -> str:
         if self.air_date:
             return f"{self.air_date:%Y年%m月%d日}"
@@ -264,6 +271,9 @@ class ListenerIssue(BaseModel):
         on_delete=models.PROTECT,
         related_name="hotline_issue",
     )
+    # A question asked on the public form can be followed with its number and this code (only the
+    # keyed digest is stored; the asker is shown the code once).
+    query_code_hash = models.CharField("查询码摘要", max_length=64, blank=True, editable=False)
     client_token = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

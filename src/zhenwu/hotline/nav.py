@@ -43,6 +43,25 @@ def todo_cards(user: Any) -> list[dict[str, Any]]:
             }
         )
     if user_has_capability(user, Cap.APPROVE):
+        from zhenwu.hotline.choices import ArticleStatus
+        from zhenwu.hotline.models import Article
+
+        waiting = (
+            Article.objects.visible_to(user)
+            .filter(status=ArticleStatus.PENDING)
+            .select_related("episode")
+            .order_by("updated_at", "id")
+        )
+        for article in waiting[:5]:
+            cards.append(
+                {
+                    "title": f"待审核的节目文章：{article.title}",
+                    "value": "审核",
+                    "url": reverse("hotline:article", args=[article.episode_id]),
+                    "hint": f"{article.episode.air_date_display}一期，审核通过后方可发布",
+                    "badge": "bg-orange",
+                }
+            )
         pending = LeaveRequest.objects.visible_to(user).filter(status=LeaveStatus.PENDING).count()
         if pending:
             cards.append(

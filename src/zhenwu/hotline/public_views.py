@@ -119,13 +119,76 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
                 topic=d["topic"],
                 client_token=d["client_token"],
             )
-            messages.success(
-                request, f"问题已收到，编号 {issue.number}。节目组将筛选后在节目中解答或转有关单位办理。"
-            )
-            return redirect(reverse("hotline:public_archive"))
+            code = getattr(issue, "query_code", "")
+            request.session["hotline_ask_last"] = {"number": issue.number, "code": code}
+            return redirect(reverse("hotline:public_ask_done"))
         except DomainError as exc:
             form_error(form, exc)
     return render(request, "hotline/public/ask.html", {"episode": episode, "form": form})
+
+
+def ask_done(request: HttpRequest) -> HttpResponse:
+    """After asking: the number and the query code, shown once, and a button to follow the question."""
+    last = request.session.get("hotline_ask_last")
+    if not last:
+        return redirect("hotline:public_question")
+    return render(
+        request, "hotline/public/ask_done.html", {"number": last["number"], "code": last.get("code", "")}
+    )
+
+
+def _question_state(issue: Any) -> dict[str, Any]:
+    """What became of a question, in words a citizen reads."""
+    from zhenwu.hotline.choices import Outcome, Screening
+
+    state: dict[str, Any] = {"issue": issue}
+    if issue.outcome == Outcome.ANSWERED:
+        state["title"] = "已在节目中答复"
+        state["text"] = issue.answer_summary
+        article = getattr(issue.episode, "article", None)
+        if article is not None and article.status == "published":
+            state["article"] = article
+    elif issue.outcome == Outcome.WORK_ORDER and issue.work_order is not None:
+        order = issue.work_order
+        state["title"] = "已转为工单办理"
+        state["text"] = f"工单 {order.number}，当前状态：{order.get_status_display()}。" + (
+            f"答复：{order.reply}" if order.reply else ""
+        )
+    elif issue.outcome == Outcome.COMMITMENT and hasattr(issue, "commitment"):
+        c = issue.commitment
+        state["title"] = "有关单位已作出承诺"
+        state["text"] = (
+            f"{c.title}（{c.responsible_unit.name}，期限 {c.deadline:%Y-%m-%d}），当前：{c.get_status_display()}。"
+        )
+        state["commitment"] = c
+    elif issue.screening == Screening.SET_ASIDE:
+        state["title"] = "未入选"
+        state["text"] = "您的问题未入选本期节目。如需办理，可通过“我要反映”提交诉求。"
+    elif issue.screening == Screening.SELECTED:
+        state["title"] = "已入选节目"
+        state["text"] = "您的问题已入选，将在节目中处理。"
+    else:
+        state["title"] = "待筛选"
+        state["text"] = "节目组正在筛选收到的问题。"
+    return state
+
+
+def question(request: HttpRequest) -> HttpResponse:
+    """Follow a question asked on the public form: number and query code, then its outcome."""
+    form = f.QuestionTrackForm(request.POST or None)
+    state = None
+    if request.method == "POST":
+        if over_limit("hotline_track", request, 30):
+            form.add_error(None, "查询次数过多，请一小时后再试。")
+        elif form.is_valid():
+            issue = services.issue_for_asker(
+                number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+            )
+            if issue is None:
+                form.add_error(None, "编号或查询码不正确，请核对后再试。")
+            else:
+                state = _question_state(issue)
+    return render(request, "hotline/public/question.html", {"form": form, "state": state})
 
 
 class ArticleFeed(Feed):  # type: ignore[type-arg]

@@ -9,7 +9,14 @@ import jieba
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from zhenwu.hotline.choices import ArticleStatus, CommitmentStatus, LeaveStatus, Outcome, SlotStatus
+from zhenwu.hotline.choices import (
+    ArticleStatus,
+    CommitmentStatus,
+    EpisodeStatus,
+    LeaveStatus,
+    Outcome,
+    SlotStatus,
+)
 from zhenwu.hotline.models import (
     AnnualPlan,
     Article,
@@ -194,8 +201,15 @@ def unit_evaluation(
     result: dict[int, dict[str, Any]] = {}
     today = timezone.localdate()
     wo = _workorder_metrics(list(unit_map.values()), year)
+    # A slot has aired when its date has come, or earlier when its episode already went on air
+    # (提前开播) or the slot is marked done: 上线评价 agrees with 上线安排.
+    ran = set(
+        slots.filter(
+            Q(status=SlotStatus.DONE) | Q(episode__status__in=[EpisodeStatus.LIVE, EpisodeStatus.CLOSED])
+        ).values_list("pk", flat=True)
+    )
     for uid in unit_ids:
-        unit_slots = [s for s in slots if s.unit_id == uid and s.date <= today]
+        unit_slots = [s for s in slots if s.unit_id == uid and (s.date <= today or s.pk in ran)]
         aired = len(unit_slots)
         substitutes = sum(
             1 for s in unit_slots if any(lv.status == LeaveStatus.APPROVED for lv in s.leaves.all())

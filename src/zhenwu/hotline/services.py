@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -265,9 +266,11 @@ def reminders_queue(*, today: date | None = None) -> int:
     today = today or _today()
     calendar = get_work_calendar()
     created = 0
-    slots = OnAirSlot.objects.filter(
-        date__gte=today, status__in=[SlotStatus.SCHEDULED, SlotStatus.SUBSTITUTE]
-    ).select_related("plan", "unit")
+    slots = (
+        OnAirSlot.objects.filter(date__gte=today, status__in=[SlotStatus.SCHEDULED, SlotStatus.SUBSTITUTE])
+        .exclude(episode__status__in=[EpisodeStatus.LIVE, EpisodeStatus.CLOSED])
+        .select_related("plan", "unit")
+    )
     for slot in slots:
         if slot.reminders.filter(kind="before_air").exists():
             continue
@@ -303,6 +306,13 @@ def reminders_dispatch() -> int:
     from zhenwu.core.notify import notify
 
     sent = 0
+    # A slot that already ran (its episode is live or over, or it is done or cancelled) gets no reminder.
+    ran = ReminderLog.objects.filter(status=ReminderStatus.QUEUED).filter(
+        Q(slot__status__in=[SlotStatus.DONE, SlotStatus.CANCELLED])
+        | Q(slot__episode__status__in=[EpisodeStatus.LIVE, EpisodeStatus.CLOSED])
+        | Q(slot__date__lt=_today())
+    )
+    ran.update(status=ReminderStatus.CANCELLED)
     for log in ReminderLog.objects.filter(status=ReminderStatus.QUEUED).select_related("slot", "slot__unit"):
         with transaction.atomic():
             updated = ReminderLog.objects.filter(pk=log.pk, status=ReminderStatus.QUEUED).update(
@@ -379,13 +389,32 @@ def episode_create(
     return episode
 
 
+def _cancel_reminders(slot_id: int | None) -> int:
+    """The programme has run: a reminder still waiting to be sent would tell the unit to come on air."""
+    if not slot_id:
+        return 0
+    return ReminderLog.objects.filter(slot_id=slot_id, status=ReminderStatus.QUEUED).update(
+        status=ReminderStatus.CANCELLED
+    )
+
+
 @transaction.atomic
-def episode_transition(*, actor: Any, episode: Episode, action: str) -> Episode:
+def episode_transition(*, actor: Any, episode: Episode, action: str, reason: str = "") -> Episode:
+    """开始直播 / 结束本期. Going on air before the scheduled date needs a reason (recorded)."""
     _require(actor, HotlineCapability.OPERATE, "控制节目")
     episode = Episode.objects.select_for_update(of=("self",)).get(pk=episode.pk)  # no stale status
     before = episode.status
     episode.status = str(EPISODE_MACHINE.check(episode, action).target)
+    reason = "".join(ch for ch in (reason or "") if ch.isprintable()).strip()[:200]
+    early = action == "go_live" and episode.air_date is not None and episode.air_date > _today()
+    if early and not reason:
+        raise DomainError(
+            f"本期节目定于{episode.air_date_display}播出，今天开播属于提前开播，请确认并填写提前开播的理由。",
+            field="reason",
+            code="early_air",
+        )
     episode.save(update_fields=["status", "updated_at"])
+    _cancel_reminders(episode.slot_id)
     if action == "close" and episode.slot_id:
         # Whether the 一把手 came in person stays readable from the slot's approved leave requests.
         OnAirSlot.objects.filter(
@@ -396,7 +425,8 @@ def episode_transition(*, actor: Any, episode: Episode, action: str) -> Episode:
         action=f"hotline.episode_{action}",
         obj=episode,
         before={"status": before},
-        after={"status": episode.status},
+        after={"status": episode.status, **({"early_reason": reason} if early else {})},
+        message=f"提前开播（原定{episode.air_date_display}）：{reason}" if early else "",
     )
     return episode
 
@@ -420,6 +450,37 @@ def _new_issue_number() -> str:
     return document_number("RX", _today())
 
 
+QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def issue_query_digest(number: str, code: str) -> str:
+    """Keyed digest of a question's query code: the code itself is never stored."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    message = f"hotline:{number.strip().upper()}:{code.strip().upper()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def issue_for_asker(*, number: str, code: str) -> ListenerIssue | None:
+    """The question a member of the public asked, if number and code match (else None, saying nothing more)."""
+    import hmac as _hmac
+
+    issue = (
+        ListenerIssue.objects.select_related("episode", "work_order")
+        .filter(number=number.strip().upper())
+        .exclude(query_code_hash="")
+        .first()
+    )
+    if issue is None or not _hmac.compare_digest(
+        issue.query_code_hash, issue_query_digest(issue.number, code)
+    ):
+        return None
+    return issue
+
+
 @transaction.atomic
 def issue_create(
     *,
@@ -438,8 +499,6 @@ def issue_create(
     if public:
         if source != QuestionSource.WEB:
             raise PermissionDeniedError()
-        if episode.status == EpisodeStatus.CLOSED:
-            raise DomainError("本期节目已结束，不再征集问题。")
     else:
         if not (
             user_has_capability(actor, HotlineCapability.OPERATE)
@@ -450,6 +509,11 @@ def issue_create(
         existing = ListenerIssue.objects.filter(episode=episode, client_token=client_token).first()
         if existing is not None:
             return existing
+    status = (
+        Episode.objects.select_for_update().filter(pk=episode.pk).values_list("status", flat=True).first()
+    )
+    if status == EpisodeStatus.CLOSED:  # the public form and the console alike, read under lock
+        raise DomainError("本期节目已结束，不再登记新的来电和问题。")
     text = (text or "").strip()
     if len(text) < 5:
         raise DomainError("请填写问题内容（至少 5 个字）。", field="text")
@@ -472,6 +536,11 @@ def issue_create(
         client_token=client_token[:64],
         created_by=None if public else actor,
     )
+    if public:  # the asker follows the question with its number and a query code shown once
+        code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
+        issue.query_code_hash = issue_query_digest(issue.number, code)
+        issue.save(update_fields=["query_code_hash"])
+        issue.query_code = code  # type: ignore[attr-defined]
     audit_record(
         actor=None if public else actor, action="hotline.issue_create", obj=issue, after=snapshot(issue)
     )

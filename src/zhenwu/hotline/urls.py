@@ -37,5 +37,7 @@ urlpatterns = [
     path("public/hotline/commitments/", public_views.tracker, name="public_tracker"),
     path("public/hotline/commitments/<int:pk>/", public_views.tracker_detail, name="public_tracker_detail"),
     path("public/hotline/episodes/<int:pk>/ask/", public_views.ask, name="public_ask"),
+    path("public/hotline/ask/done/", public_views.ask_done, name="public_ask_done"),
+    path("public/hotline/question/", public_views.question, name="public_question"),
     path("public/hotline/feed/", public_views.ArticleFeed(), name="public_feed"),
 ]

@@ -301,10 +301,13 @@ def episode_transition(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _episode(request, pk)
     action = request.POST.get("action", "")
     try:
-        services.episode_transition(actor=request.user, episode=episode, action=action)
+        services.episode_transition(
+            actor=request.user, episode=episode, action=action, reason=request.POST.get("reason", "")
+        )
         messages.success(request, f"已{EPISODE_ACTION_LABELS.get(action, action)}。")
     except DomainError as exc:
         messages.error(request, exc.message)
+        return redirect(episode.get_absolute_url())
     if action == "go_live":
         return redirect("hotline:console", pk=episode.pk)
     return redirect(episode.get_absolute_url())

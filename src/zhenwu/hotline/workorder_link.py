@@ -18,15 +18,16 @@ from zhenwu.hotline.models import ListenerIssue
 from zhenwu.hotline.services import _next_show_order, _require, _require_open_outcome
 from zhenwu.orgs.models import Unit
 from zhenwu.workorders.dispatching import suggest as dispatch_suggest
+from zhenwu.workorders.forms import CategoryChoiceField, category_queryset
 from zhenwu.workorders.models import Category
 
 
 class WorkOrderForm(StyledForm):
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label="诉求分类", queryset=Category.objects.none(), empty_label="请选择诉求分类"
     )
     unit = forms.ModelChoiceField(
-        label="派往单位(主办)",
+        label="派往单位（主办）",
         queryset=Unit.objects.none(),
         required=False,
         empty_label="（暂不派单）",
@@ -40,8 +41,7 @@ class WorkOrderForm(StyledForm):
     def __init__(self, *args: Any, issue: ListenerIssue, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["category"]
-        field.queryset = Category.objects.filter(is_active=True).order_by("code")
-        field.label_from_instance = lambda c: f"{c.code} {c.name}"  # type: ignore[attr-defined]
+        field.queryset = category_queryset()  # Chinese names in tree order, never the code
         self.fields["unit"].queryset = unit_choices().filter(handles_requests=True)
         if not self.is_bound:
             category, unit = suggest(issue.text)

@@ -30,11 +30,11 @@ class ArticleForm(forms.Form):
         help_text="群众通常怎么问，帮助检索命中。",
     )
     answer = forms.CharField(label="标准答复", widget=forms.Textarea(attrs=_control(rows=6)))
-    category_code = forms.CharField(
-        label="工单分类编码",
+    category_code = forms.ChoiceField(
+        label="对应的诉求分类",
         required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs=_control(placeholder="如 water、municipal.streetlight")),
+        choices=[],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     keywords = forms.CharField(
         label="关键词",
@@ -74,3 +74,27 @@ class ArticleForm(forms.Form):
             "valid_until": article.valid_until,
             "is_published": article.is_published,
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "不限分类")] + category_choices()
+        current = (self.initial.get("category_code") or "").strip()
+        if current and current not in dict(choices):  # a code no part knows any more stays selectable
+            choices.append((current, current))
+        self.fields["category_code"].choices = choices
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """The request categories by Chinese name in tree order, from the part that owns them."""
+    from zhenwu.core.parts import part_modules
+
+    choices: list[tuple[str, str]] = []
+    for module in part_modules("dispatch_source"):
+        if hasattr(module, "category_choices"):
+            choices.extend(module.category_choices())
+    return choices
+
+
+def category_name(code: str) -> str:
+    """The Chinese name of a category code (the code itself only if no part knows it)."""
+    return dict(category_choices()).get(code, code).strip().lstrip("└ ").strip()

@@ -40,5 +40,12 @@ class Article(BaseModel):
         ordering = ["-updated_at", "-id"]
         verbose_name = verbose_name_plural = "知识库条目"
 
+    @property
+    def category_name(self) -> str:
+        """The request category by its Chinese name, not its code."""
+        from zhenwu.knowledge.forms import category_name
+
+        return category_name(self.category_code) if self.category_code else ""
+
     def __str__(self) -> str:
         return self.title

@@ -17,13 +17,58 @@ from zhenwu.workorders.services import MAX_PHOTOS
 _control = control
 
 
+def tree_ordered(categories: Any) -> list[Category]:
+    """Categories in tree order: each parent, then its children (by their sort order), depth first."""
+    items = list(categories)
+    ids = {c.pk for c in items}
+    children: dict[int | None, list[Category]] = {}
+    for c in items:
+        key = c.parent_id if c.parent_id in ids else None
+        children.setdefault(key, []).append(c)
+    for siblings in children.values():
+        siblings.sort(key=lambda c: (c.sort, c.code))
+    out: list[Category] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for c in children.get(parent, []):
+            c.tree_depth = depth  # type: ignore[attr-defined]
+            out.append(c)
+            walk(c.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def category_label(category: Category) -> str:
+    """The Chinese name, indented under its parent; never the code."""
+    depth = getattr(category, "tree_depth", 1 if category.parent_id else 0)
+    return "　" * depth + ("└ " if depth else "") + category.name
+
+
+class _TreeIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in tree_ordered(self.queryset):
+            yield self.choice(obj)
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
+    """A category picker: Chinese names in tree order."""
+
+    iterator = _TreeIterator
+
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj)
+        return category_label(obj)
 
 
 def category_queryset() -> Any:
     return Category.objects.filter(is_active=True).select_related("parent").order_by("sort", "code")
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """(code, Chinese label) pairs in tree order, for filters that take the code as value."""
+    return [(c.code, category_label(c)) for c in tree_ordered(category_queryset())]
 
 
 def handling_units() -> Any:
@@ -113,7 +158,7 @@ class IntakeForm(OrderFieldsMixin):
         label="紧急程度", choices=Urgency.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
     grid = UnitChoiceField(
-        label="所在村(社区)/网格",
+        label="所在村（社区）/网格",
         queryset=Unit.objects.none(),
         required=False,
         empty_label="不确定",
@@ -218,9 +263,22 @@ class ActionForm(forms.Form):
         label="并入的主工单编号", required=False, max_length=32, widget=forms.TextInput(attrs=_control())
     )
     photos = MultipleFileField(label="照片", required=False, help_text=PHOTO_HELP)
+    category = CategoryChoiceField(
+        label="诉求分类",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="请选择分类",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    unclassified = forms.BooleanField(
+        label="确认未分类派单（请在说明中写明理由）",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = category_queryset()
         self.fields["unit"].queryset = handling_units()
         self.fields["assisting"].queryset = handling_units()
 
@@ -270,7 +328,7 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "全部分类")] + [(c.code, str(c)) for c in category_queryset()]
+        self.fields["category"].choices = [("", "全部分类")] + category_choices()
         self.fields["unit"].queryset = (
             Unit.objects.visible_to(user).filter(handles_requests=True).order_by("path")
         )
@@ -290,6 +348,16 @@ class MetricsForm(forms.Form):
         return data
 
 
+EXTRA_TYPES = [
+    ("string", "单行文字"),
+    ("text", "多行文字"),
+    ("number", "数字"),
+    ("datetime", "日期时间"),
+    ("singlevaluelist", "单选"),
+    ("multivaluelist", "多选"),
+]
+
+
 class CategoryForm(forms.Form):
     code = forms.CharField(
         label="编码",
@@ -306,10 +374,10 @@ class CategoryForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     time_limit_days = forms.IntegerField(
-        label="办理时限(工作日)", min_value=1, max_value=60, widget=forms.NumberInput(attrs=_control())
+        label="办理时限（工作日）", min_value=1, max_value=60, widget=forms.NumberInput(attrs=_control())
     )
     sign_limit_hours = forms.IntegerField(
-        label="签收时限(工作小时)", min_value=1, max_value=40, widget=forms.NumberInput(attrs=_control())
+        label="签收时限（工作小时）", min_value=1, max_value=40, widget=forms.NumberInput(attrs=_control())
     )
     keywords = forms.CharField(
         label="关键词", required=False, max_length=300, widget=forms.TextInput(attrs=_control())
@@ -317,16 +385,120 @@ class CategoryForm(forms.Form):
     description = forms.CharField(
         label="说明", required=False, max_length=300, widget=forms.TextInput(attrs=_control())
     )
-    extra_fields = forms.JSONField(
-        label="附加字段(JSON)",
-        required=False,
-        initial=list,
-        widget=forms.Textarea(attrs=_control(rows=4, spellcheck="false")),
-        help_text='如 [{"code": "period", "label": "发生时段", "datatype": "singlevaluelist", "required": true, "values": [{"key": "night", "name": "夜间"}]}]',
-    )
     is_active = forms.BooleanField(
         label="启用",
         required=False,
         initial=True,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    MAX_EXTRA = 10
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        existing: list[dict[str, Any]] = list(self.initial.get("extra_fields") or [])
+        self._existing = {str(f.get("code")): f for f in existing}
+        if self.is_bound:
+            rows = sum(1 for k in self.data if k.startswith("ef_") and k.endswith("_label"))
+        else:
+            rows = len(existing) + 2
+        self.extra_rows = max(1, min(rows, self.MAX_EXTRA))
+        for i in range(self.extra_rows):
+            f = existing[i] if i < len(existing) else {}
+            self.fields[f"ef_{i}_label"] = forms.CharField(
+                label=f"附加字段 {i + 1} 名称",
+                required=False,
+                max_length=40,
+                initial=f.get("label", ""),
+                widget=forms.TextInput(attrs=_control(placeholder="如：发生时段")),
+            )
+            self.fields[f"ef_{i}_datatype"] = forms.ChoiceField(
+                label=f"附加字段 {i + 1} 类型",
+                choices=EXTRA_TYPES,
+                initial=f.get("datatype", "string"),
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"ef_{i}_required"] = forms.BooleanField(
+                label="必填",
+                required=False,
+                initial=bool(f.get("required")),
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"ef_{i}_values"] = forms.CharField(
+                label=f"附加字段 {i + 1} 选项",
+                required=False,
+                max_length=500,
+                initial="、".join(v["name"] for v in f.get("values", [])),
+                widget=forms.TextInput(
+                    attrs=_control(placeholder="单选、多选时填写，用顿号分隔，如：白天、夜间")
+                ),
+            )
+            self.fields[f"ef_{i}_code"] = forms.CharField(
+                required=False, initial=f.get("code", ""), widget=forms.HiddenInput
+            )
+
+    @property
+    def main_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if not f.name.startswith("ef_")]
+
+    @property
+    def extra_field_rows(self) -> list[tuple[int, Any, Any, Any, Any, Any]]:
+        return [
+            (
+                i + 1,
+                self[f"ef_{i}_label"],
+                self[f"ef_{i}_datatype"],
+                self[f"ef_{i}_required"],
+                self[f"ef_{i}_values"],
+                self[f"ef_{i}_code"],
+            )
+            for i in range(self.extra_rows)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """The rows become the category's attribute list; a kept field keeps its code and option keys."""
+        import re
+
+        data = super().clean() or {}
+        out: list[dict[str, Any]] = []
+        used: set[str] = set()
+        for i in range(self.extra_rows):
+            label = (data.get(f"ef_{i}_label") or "").strip()
+            names = [
+                n.strip() for n in re.split(r"[、,，;；\n]", data.get(f"ef_{i}_values") or "") if n.strip()
+            ]
+            if not label:
+                if names:
+                    self.add_error(f"ef_{i}_label", f"第 {i + 1} 个附加字段填了选项，请填写字段名称。")
+                continue
+            datatype = data.get(f"ef_{i}_datatype") or "string"
+            if datatype.endswith("valuelist") and not names:
+                self.add_error(
+                    f"ef_{i}_values", f"第 {i + 1} 个附加字段“{label}”是选择类型，请填写至少一个选项。"
+                )
+                continue
+            code = (data.get(f"ef_{i}_code") or "").strip()
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", code) or code in used:
+                code = next(
+                    f"field{n}" for n in range(1, 100) if f"field{n}" not in used | set(self._existing)
+                )
+            used.add(code)
+            old_keys = {v["name"]: v["key"] for v in self._existing.get(code, {}).get("values", [])}
+            values, keys = [], set()
+            for n, name in enumerate(names, 1):
+                key = old_keys.get(name) or f"o{n}"
+                while key in keys:
+                    key += "_"
+                keys.add(key)
+                values.append({"key": key, "name": name})
+            out.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "datatype": datatype,
+                    "required": bool(data.get(f"ef_{i}_required")),
+                    "values": values if datatype.endswith("valuelist") else [],
+                }
+            )
+        data["extra_fields"] = out
+        return data

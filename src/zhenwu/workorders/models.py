@@ -311,3 +311,54 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
+
+    @property
+    def heading(self) -> str:
+        """The step's name with its outcome: 评价（不满意）, 重办（第 1 次）."""
+        label = self.get_action_display()
+        if self.action in {Action.RATE, Action.CALLBACK} and self.data.get("satisfaction"):
+            return f"{label}（{Satisfaction(self.data['satisfaction']).label}）"
+        if self.action == Action.REWORK and self.data.get("round"):
+            return f"{label}（第 {self.data['round']} 次）"
+        return label
+
+    @property
+    def in_words(self) -> str:
+        """One sentence a citizen understands, saying what happened at this step."""
+        unit = self.unit.name if self.unit_id and self.unit else "承办单位"
+        d = self.data or {}
+        words: dict[str, str] = {
+            Action.CREATE: "诉求已登记。",
+            Action.ACCEPT: "诉求已受理，等待派给负责单位。",
+            Action.REJECT: "诉求不予受理。",
+            Action.ANSWER: "工作人员已直接答复。",
+            Action.DISPATCH: f"已派给{unit}办理。",
+            Action.REASSIGN: f"已改派给{unit}办理。",
+            Action.KEEP: f"经审定，仍由{unit}办理。",
+            Action.SIGN: f"{unit}已签收，开始办理。",
+            Action.RETURN: "承办单位认为不属其职责，已退回重新派单。",
+            Action.EXTEND: "承办单位申请延长办理时限。",
+            Action.APPROVE_EXTENSION: (
+                f"延期已批准，延长 {d.get('days', '')} 个工作日"
+                + (f"，新的办结时限为 {d['deadline']}。" if d.get("deadline") else "。")
+            ),
+            Action.DENY_EXTENSION: "延期申请未获批准，按原时限办理。",
+            Action.REPLY: f"{unit}已答复办理结果。"
+            if not d.get("via")
+            else f"与同类诉求 {d['via']} 合并办理，已答复。",
+            Action.CALLBACK: "已回访诉求人。",
+            Action.RATE: "诉求人已评价。",
+            Action.REWORK: (
+                f"诉求人不满意，已退回{unit}重新办理"
+                + (f"，新的办结时限为 {d['deadline']}。" if d.get("deadline") else "。")
+            ),
+            Action.MERGE: "与同类诉求合并办理。",
+            Action.SUPERVISE: "已督办。",
+            Action.REMIND: "已催办。",
+            Action.NOTE: "工作人员备注。",
+            Action.RECALC: "办理时限已按工作日历重新计算。",
+        }
+        text = words.get(self.action, self.get_action_display())
+        if self.action in {Action.RATE, Action.CALLBACK} and d.get("satisfaction"):
+            text = f"评价结果：{Satisfaction(d['satisfaction']).label}。"
+        return text

@@ -21,7 +21,7 @@ from zhenwu.core.web import attachment_response, form_error
 from zhenwu.workorders import services
 from zhenwu.workorders.choices import Action, Channel, Status
 from zhenwu.workorders.forms import PublicSubmitForm, RateForm, TrackForm
-from zhenwu.workorders.models import WorkOrder
+from zhenwu.workorders.models import OrderEvent, WorkOrder
 
 TRACK_ATTEMPTS_PER_HOUR = 30
 
@@ -70,7 +70,26 @@ def done(request: HttpRequest) -> HttpResponse:
     if not last:
         return redirect("workorders:h5_track")
     order = WorkOrder.objects.filter(number=last["number"]).first()
-    return render(request, "workorders/h5_done.html", {"order": order, "code": last.get("code", "")})
+    return render(
+        request,
+        "workorders/h5_done.html",
+        {"order": order, "code": last.get("code", ""), "sms": _sms_state(order) if order else ""},
+    )
+
+
+def _sms_state(order: WorkOrder) -> str:
+    """'sent' only when a real gateway took the SMS; 'queued' while it waits or with the console
+    backend (nothing leaves the machine); '' when no SMS was written (no mobile number)."""
+    from zhenwu.core.models import Notification
+
+    sms = Notification.objects.filter(
+        channel="sms", object_type=order._meta.label_lower, object_id=str(order.pk)
+    ).first()
+    if sms is None:
+        return ""
+    if sms.status == Notification.Status.SENT and sms.backend not in {"", "console"}:
+        return "sent"
+    return "queued"
 
 
 def _verified(number: str, code: str) -> WorkOrder | None:
@@ -90,7 +109,8 @@ def _verified(number: str, code: str) -> WorkOrder | None:
 
 
 def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.POST or None)
+    prefill = request.GET.get("number", "")[:32].replace("\x00", "")
+    form = TrackForm(request.POST or None, initial={"number": prefill})
     order = None
     if request.method == "POST":
         if over_limit("track", request, TRACK_ATTEMPTS_PER_HOUR):
@@ -108,7 +128,9 @@ def _order_page(
     request: HttpRequest, order: WorkOrder, code: str, rate_form: RateForm | None = None
 ) -> HttpResponse:
     shown = order.parent if order.status == Status.MERGED and order.parent else order
-    events = order.events.filter(is_public=True).select_related("unit")
+    events = list(order.events.filter(is_public=True).select_related("unit").prefetch_related("photos"))
+    for e in events:
+        e.photo_links = [_photo_link(order, p.pk) for p in e.photos.all()]  # type: ignore[attr-defined]
     return render(
         request,
         "workorders/h5_order.html",
@@ -117,6 +139,7 @@ def _order_page(
             "shown": shown,
             "events": events,
             "code": code,
+            "citizen_notes": CITIZEN_NOTES,
             "rate_form": rate_form or (RateForm() if order.status == Status.REPLIED else None),
         },
     )
@@ -155,6 +178,39 @@ def rate(request: HttpRequest) -> HttpResponse:
 
 
 PUBLIC_PHOTO_CHANNELS = (Channel.H5, Channel.WEB, Channel.OPEN311)
+# Timeline notes the reporter reads: the answers, a refusal's reason, their own rating comment.
+CITIZEN_NOTES = {Action.REPLY, Action.ANSWER, Action.REJECT, Action.RATE}
+PHOTO_LINK_SALT = "workorders.h5-photo"
+PHOTO_LINK_MAX_AGE = 2 * 3600
+
+
+def _photo_link(order: WorkOrder, pk: int) -> str:
+    """A signed, expiring link to one photo of a public timeline step: the verified page hands it out."""
+    from django.core import signing
+    from django.urls import reverse
+
+    token = signing.dumps({"o": order.pk, "p": pk}, salt=PHOTO_LINK_SALT, compress=True)
+    return reverse("workorders:h5_photo", args=[token])
+
+
+def h5_photo(request: HttpRequest, token: str) -> HttpResponse:
+    """A photo of a reply (or other public step) shown on the reporter's tracking page."""
+    from django.core import signing
+    from django.http import Http404
+
+    from zhenwu.core.models import Attachment
+
+    try:
+        data = signing.loads(token, salt=PHOTO_LINK_SALT, max_age=PHOTO_LINK_MAX_AGE)
+        order_pk, pk = int(data["o"]), int(data["p"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise Http404("链接已失效，请重新查询办理进度。") from exc
+    attachment = Attachment.objects.filter(
+        pk=pk, pk__in=OrderEvent.objects.filter(order_id=order_pk, is_public=True).values("photos")
+    ).first()
+    if attachment is None:
+        raise Http404("照片不存在。")
+    return attachment_response(attachment)
 
 
 def public_photo(request: HttpRequest, pk: int) -> HttpResponse:

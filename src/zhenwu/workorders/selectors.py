@@ -78,7 +78,8 @@ def inbox(*, user: Any, tab: str, now: datetime | None = None) -> QuerySet[WorkO
     if tab not in dict(INBOX_TABS):
         tab = "to_sign"
     qs = _tab_queryset(user, tab).filter(_tab_filter(tab, now))
-    order = "created_at" if tab == "desk" else "deadline"
+    # What is due first comes first: the 签收时限 in 待签收, the arrival at the desk, else the 办结时限.
+    order = {"desk": "created_at", "to_sign": "sign_deadline"}.get(tab, "deadline")
     return qs.select_related("category", "category__parent", "lead_unit").order_by(order, "id")
 
 
@@ -196,22 +197,28 @@ def similar_open_orders(
     days: int = 30,
     limit: int = 5,
 ) -> list[tuple[WorkOrder, float]]:
-    """Candidates for 并单: open orders of the last 30 days in the same grid or address, ranked by text similarity."""
+    """Candidates for 并单: open orders of the last 30 days with similar text, ranked by similarity.
+
+    The place (grid, its village, the address) ranks an order up but never hides one: an open order
+    at the same place reported without a grid, or filed under the village, is still a candidate.
+    """
     since = timezone.now() - timedelta(days=days)
     qs = visible_orders(user=user).filter(created_at__gte=since).exclude(status__in=CLOSED_STATES)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    place = Q()
-    if grid is not None:
-        place |= Q(grid=grid)
-    if address.strip():
-        place |= Q(address__icontains=address.strip()[:20])
-    if place:
-        qs = qs.filter(place)
-    candidates = list(qs.exclude(parent__isnull=False).order_by("-created_at")[:300])
+    candidates = list(qs.exclude(parent__isnull=False).select_related("grid").order_by("-created_at")[:300])
+    near_units = {grid.pk, grid.parent_id} - {None} if grid is not None else set()
+    address = address.strip()[:20]
+
+    def same_place(o: WorkOrder) -> bool:
+        if o.grid_id and (o.grid_id in near_units or (o.grid and o.grid.parent_id in near_units)):
+            return True
+        where = o.address or ""
+        return bool(address) and (address in where or bool(where) and where in address)
+
     scored = [(o, text_similarity(text, o.description)) for o in candidates]
     scored = [(o, s) for o, s in scored if s >= 0.3]
-    scored.sort(key=lambda pair: -pair[1])
+    scored.sort(key=lambda pair: (-(pair[1] + (0.2 if same_place(pair[0]) else 0.0)), -pair[0].pk))
     return scored[:limit]
 
 

@@ -510,16 +510,32 @@ class _Step:
     satisfaction: str = ""
     parent: WorkOrder | None = None
     suggestion: dict[str, Any] | None = None
+    category: Category | None = None
+    unclassified: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     event_unit: Unit | None = None
+    # Steps this one sets off (不满意 → 重办): each gets its own timeline entry and notice.
+    follow_ups: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 def _accept(step: _Step) -> None:
     step.order.accepted_at = step.now
 
 
+def _classify(step: _Step, *, doing: str) -> None:
+    """Take the category given with the step; an order is never handled to its end as 未分类."""
+    if step.category is not None:
+        if step.order.category_id != step.category.pk:
+            step.data["category"] = step.category.name
+        step.order.category = step.category
+    if step.order.category is None:
+        raise DomainError(f"该工单尚未分类，{doing}前请选择诉求分类。", field="category")
+
+
 def _close_at_desk(step: _Step) -> None:  # 直接答复 / 不予受理
     order = step.order
+    if step.action == Action.ANSWER:
+        _classify(step, doing="直接答复")
     order.accepted_at = order.accepted_at or step.now
     order.reply = step.note
     order.replied_at = order.closed_at = step.now
@@ -531,12 +547,26 @@ def _dispatch(step: _Step) -> None:  # 派单 / 改派
         raise DomainError("请选择主办单位。", field="unit")
     if step.action == Action.REASSIGN and unit.pk == order.lead_unit_id:
         raise DomainError("改派需要选择另一个单位；维持原派请用“审定维持原派”。", field="unit")
+    unclassified = False
+    if step.category is None and order.category is None:
+        # 未分类 only when the dispatcher confirms it and says why; the limits then are the defaults.
+        if not step.unclassified:
+            raise DomainError(
+                "派单前请选择诉求分类；确实无法分类的，请勾选“确认未分类派单”并写明理由。", field="category"
+            )
+        if not step.note:
+            raise DomainError("请在说明中写明未分类派单的理由。", field="note")
+        unclassified = True
+    else:
+        _classify(step, doing="派单")
     order.accepted_at = order.accepted_at or step.now
     _dispatch_to(order, unit, step.now)
     assisting = [u for u in step.assisting if u.pk != unit.pk]
     order.assisting_units.set(assisting)
     step.event_unit = unit
-    step.data = {"assisting": [u.name for u in assisting]}
+    step.data = {**step.data, "assisting": [u.name for u in assisting]}
+    if unclassified:
+        step.data["unclassified"] = True
     if step.suggestion:
         step.data["suggestion"] = step.suggestion
 
@@ -585,6 +615,7 @@ def _deny_extension(step: _Step) -> None:
 
 def _reply(step: _Step) -> None:
     order = step.order
+    _classify(step, doing="回复办结")
     order.reply = step.note
     order.replied_at = step.now
     if order.dispatched_at:
@@ -602,6 +633,7 @@ def _rate(step: _Step) -> None:  # 回访 / 评价: 满意 closes, 不满意 reo
     order.rated_at = step.now
     step.data = {"satisfaction": step.satisfaction}
     if step.satisfaction == Satisfaction.UNSATISFIED and order.rework_count < settings.ZHENWU_MAX_REWORK:
+        # 重办: a second round for the lead unit with a fresh 办结时限 from the category's limit.
         step.target = Status.HANDLING
         order.rework_count += 1
         order.signed_at = order.signed_at or step.now
@@ -609,7 +641,18 @@ def _rate(step: _Step) -> None:  # 回访 / 评价: 满意 closes, 不满意 reo
         order.supervised_at = None
         order.reminded_at = None
         step.data["rework"] = order.rework_count
+        step.follow_ups.append(
+            (
+                Action.REWORK,
+                {
+                    "round": order.rework_count,
+                    "deadline": timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        )
     else:
+        if order.category is None:
+            raise DomainError("该工单尚未分类，不能办结：请先由受理员补充诉求分类。", field="category")
         step.target = Status.CLOSED
         order.closed_at = step.now
 
@@ -700,6 +743,8 @@ def workorder_transition(
     query_code: str = "",
     suggestion: dict[str, Any] | None = None,
     automatic: bool = False,
+    category: Category | None = None,
+    unclassified: bool = False,
 ) -> WorkOrder:
     """The one door of the lifecycle: checks, hands the action to its function, records the step.
 
@@ -733,6 +778,8 @@ def workorder_transition(
         satisfaction=satisfaction,
         parent=parent,
         suggestion=suggestion,
+        category=category,
+        unclassified=unclassified,
     )
     attachments = [
         attachment_create(actor=actor, upload=u, allowed_types=IMAGE_TYPES, max_bytes=PHOTO_MAX_BYTES)
@@ -770,6 +817,18 @@ def workorder_transition(
         message=step.note[:200],
     )
     _notify_after(order, action, None if is_system(actor) else actor)
+    for follow_action, follow_data in step.follow_ups:
+        _event(
+            order,
+            actor=actor,
+            action=follow_action,
+            from_status=before,
+            to_status=order.status,
+            note=step.note,
+            unit=order.lead_unit,
+            data=follow_data,
+        )
+        _notify_after(order, follow_action, None if is_system(actor) else actor)
     transaction.on_commit(counts_changed)
     return order
 
@@ -851,6 +910,24 @@ def _notify_after(order: WorkOrder, action: str, actor: Any) -> None:
             link=order.get_absolute_url(),
             obj=order,
         )
+    elif action == Action.REWORK and order.lead_unit:
+        subject = f"重办：工单 {order.number} 诉求人不满意，请于{when(order.deadline)}前重新办结"
+        notify(
+            channel="inbox",
+            unit=order.lead_unit,
+            subject=subject,
+            body=order.summary,
+            link=order.get_absolute_url(),
+            obj=order,
+        )
+        if is_mobile(order.lead_unit.contact_phone):
+            notify(
+                channel="sms",
+                phone=order.lead_unit.contact_phone,
+                subject=subject,
+                body=f"【镇务】{subject}。诉求：{order.summary[:100]}",
+                obj=order,
+            )
     elif action in {Action.REPLY, Action.ANSWER} and is_mobile(order.reporter_phone):
         notify(
             channel="sms",

@@ -27,4 +27,5 @@ urlpatterns = [
     path("public/h5/done/", public_views.done, name="h5_done"),
     path("public/h5/track/", public_views.track, name="h5_track"),
     path("public/h5/rate/", public_views.rate, name="h5_rate"),
+    path("public/h5/photos/<str:token>/", public_views.h5_photo, name="h5_photo"),
 ]

@@ -40,8 +40,8 @@ PER_PAGE = 30
 ACTION_FIELDS: dict[str, list[str]] = {
     Action.ACCEPT: [],
     Action.REJECT: ["note"],
-    Action.ANSWER: ["note"],
-    Action.DISPATCH: ["unit", "assisting", "note"],
+    Action.ANSWER: ["category", "note"],
+    Action.DISPATCH: ["category", "unclassified", "unit", "assisting", "note"],
     Action.SIGN: [],
     Action.RETURN: ["note"],
     Action.REASSIGN: ["unit", "assisting", "note"],
@@ -49,7 +49,7 @@ ACTION_FIELDS: dict[str, list[str]] = {
     Action.EXTEND: ["days", "note"],
     Action.APPROVE_EXTENSION: ["note"],
     Action.DENY_EXTENSION: ["note"],
-    Action.REPLY: ["note", "photos"],
+    Action.REPLY: ["category", "note", "photos"],
     Action.CALLBACK: ["satisfaction", "note"],
     Action.MERGE: ["parent", "note"],
     Action.SUPERVISE: ["note"],
@@ -261,8 +261,12 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     actions = sorted(services.allowed_actions(actor=request.user, order=order), key=_action_rank)
     forms_by_action = []
     for action in actions:
-        form = ActionForm(prefix=action)
+        form = ActionForm(prefix=action, initial={"category": order.category_id})
         fields = ACTION_FIELDS.get(action, ["note"])
+        if order.category_id:  # classified: 答复/回复 keep it; 派单 may still correct it
+            fields = [
+                f for f in fields if f != "unclassified" and (f != "category" or action == Action.DISPATCH)
+            ]
         if "note" in fields:
             form.fields["note"].label = NOTE_LABELS.get(action, "说明")
             form.fields["note"].required = TRANSITIONS[action].needs_note
@@ -346,6 +350,8 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             satisfaction=d.get("satisfaction") or "",
             parent=parent,
             photos=d.get("photos") or [],
+            category=d.get("category"),
+            unclassified=bool(d.get("unclassified")),
         )
     except DomainError as exc:
         if exc.__class__.__name__ == "PermissionDeniedError":

@@ -37,3 +37,11 @@ def deadline(order: Any, now: datetime | None = None) -> dict[str, Any]:
         elif order.warn_at and order.warn_at <= now:
             state = "soon"
     return {"order": order, "state": state}
+
+
+@register.inclusion_tag("workorders/_sign_deadline.html")
+def sign_deadline(order: Any, now: datetime | None = None) -> dict[str, Any]:
+    """The 签收时限 of an order waiting to be signed, red once passed."""
+    now = now or timezone.now()
+    late = bool(order.sign_deadline and order.status == Status.DISPATCHED and order.sign_deadline < now)
+    return {"order": order, "late": late}

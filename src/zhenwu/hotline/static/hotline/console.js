@@ -24,7 +24,11 @@
     fields(form).forEach(function (el) {
       if (!(el.name in data)) { return; }
       if (el.type === "checkbox") { el.checked = !!data[el.name]; }
-      else if (data[el.name] !== "" && el.value !== data[el.name]) { el.value = data[el.name]; restored = true; }
+      else if (data[el.name] !== "" && el.value !== data[el.name]) {
+        el.value = data[el.name];
+        // Only typed content counts as a restored draft: not the hidden client token, not a picker.
+        if (el.type !== "hidden" && el.tagName !== "SELECT") { restored = true; }
+      }
     });
     var tok = form.querySelector("input[name$=client_token]");
     if (tok && !tok.value) { tok.value = token(); save(form); }
