@@ -375,6 +375,10 @@ def test_live_console_by_keyboard_only(demo_site: Any, browser: Any) -> None:
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # skip link
     if page.get_by_role("button", name="开始直播").count():
+        if page.locator("#hl-early-reason").count():  # before the scheduled date: a reason, then confirm
+            page.on("dialog", lambda dialog: dialog.accept())
+            tab_to(page, "#hl-early-reason")
+            page.keyboard.type("嘉宾日程调整，提前开播")
         tab_to(page, "button[value=go_live]")
         press_and_wait(page, "Enter")
     # Register a call with keys only.
