@@ -118,19 +118,3 @@ ARTICLE_MACHINE = StateMachine(
         Transition("withdraw", frozenset({_A.PUBLISHED}), _A.DRAFT),
     ],
 )
-
-
-def _table(machine: StateMachine) -> dict[str, dict[str, str]]:
-    """state -> {action: target}: the buttons of each state, read off the machine."""
-    return {
-        state: {t.action: str(t.target) for t in machine.available(state)} for state in machine.state_labels
-    }
-
-
-# Read-only views of the machines for templates and views (the machines are the one source).
-EPISODE_TRANSITIONS = _table(EPISODE_MACHINE)
-EPISODE_ACTION_LABELS = EPISODE_MACHINE.action_labels
-COMMITMENT_TRANSITIONS = _table(COMMITMENT_MACHINE)
-COMMITMENT_ACTION_LABELS = COMMITMENT_MACHINE.action_labels
-ARTICLE_TRANSITIONS = _table(ARTICLE_MACHINE)
-ARTICLE_ACTION_LABELS = ARTICLE_MACHINE.action_labels

@@ -21,12 +21,9 @@ from zhenwu.hotline import forms as f
 from zhenwu.hotline import selectors, services
 from zhenwu.hotline.capabilities import HotlineCapability as Cap
 from zhenwu.hotline.choices import (
-    ARTICLE_ACTION_LABELS,
-    ARTICLE_TRANSITIONS,
-    COMMITMENT_ACTION_LABELS,
-    COMMITMENT_TRANSITIONS,
-    EPISODE_ACTION_LABELS,
-    EPISODE_TRANSITIONS,
+    ARTICLE_MACHINE,
+    COMMITMENT_MACHINE,
+    EPISODE_MACHINE,
     CommitmentStatus,
     Outcome,
     Screening,
@@ -272,7 +269,10 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "import_form": import_form,
             "import_problems": import_problems,
             "screen_choices": Screening.choices,
-            "actions": [(a, EPISODE_ACTION_LABELS[a]) for a in EPISODE_TRANSITIONS[episode.status]],
+            "actions": [
+                (t.action, EPISODE_MACHINE.action_label(t.action))
+                for t in EPISODE_MACHINE.available(episode.status)
+            ],
             "article": getattr(episode, "article", None),
         },
     )
@@ -304,7 +304,7 @@ def episode_transition(request: HttpRequest, pk: int) -> HttpResponse:
         services.episode_transition(
             actor=request.user, episode=episode, action=action, reason=request.POST.get("reason", "")
         )
-        messages.success(request, f"已{EPISODE_ACTION_LABELS.get(action, action)}。")
+        messages.success(request, f"已{EPISODE_MACHINE.action_label(action)}。")
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(episode.get_absolute_url())
@@ -325,7 +325,10 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "episode": episode,
             "form": f.IssueForm(episode=episode),
-            "actions": [(a, EPISODE_ACTION_LABELS[a]) for a in EPISODE_TRANSITIONS[episode.status]],
+            "actions": [
+                (t.action, EPISODE_MACHINE.action_label(t.action))
+                for t in EPISODE_MACHINE.available(episode.status)
+            ],
         },
     )
 
@@ -578,9 +581,9 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": commitment.reports.select_related("evidence", "reported_by"),
             "milestones": commitment.milestones.all(),
             "actions": [
-                (a, COMMITMENT_ACTION_LABELS[a])
-                for a in COMMITMENT_TRANSITIONS[commitment.status]
-                if a in ("verify", "reopen")
+                (t.action, COMMITMENT_MACHINE.action_label(t.action))
+                for t in COMMITMENT_MACHINE.available(commitment.status)
+                if t.action in ("verify", "reopen")
             ]
             if user_has_capability(request.user, Cap.MANAGE)
             else [],
@@ -709,11 +712,11 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             )
     actions = []
     if art is not None:
-        for a in ARTICLE_TRANSITIONS[art.status]:
+        for a in (t.action for t in ARTICLE_MACHINE.available(art.status)):
             if (a in ("approve", "reject") and caps["approve"]) or (
                 a not in ("approve", "reject") and caps["manage"]
             ):
-                actions.append((a, ARTICLE_ACTION_LABELS[a]))
+                actions.append((a, ARTICLE_MACHINE.action_label(a)))
     return render(
         request,
         "hotline/article.html",
@@ -740,7 +743,7 @@ def article_transition(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         services.article_transition(actor=request.user, article=art, action=action)
-        messages.success(request, f"已{ARTICLE_ACTION_LABELS.get(action, action)}。")
+        messages.success(request, f"已{ARTICLE_MACHINE.action_label(action)}。")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("hotline:article", pk=pk)

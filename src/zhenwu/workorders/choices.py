@@ -128,8 +128,3 @@ WORKORDER_MACHINE = StateMachine(
         Transition(Action.NOTE, frozenset(OPEN_STATES), None, Actor.HANDLER, needs_note=True),
     ],
 )
-TRANSITIONS: dict[str, Transition] = WORKORDER_MACHINE.transitions
-
-
-def transition_for(action: str) -> Transition:
-    return WORKORDER_MACHINE.get(action)

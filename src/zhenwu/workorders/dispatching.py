@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhenwu.core.parts import dispatch_category_names
 from zhenwu.dispatch.engine import Suggestion, suggest_units
-from zhenwu.workorders.dispatch_source import category_names
 from zhenwu.workorders.models import Category
 
 
@@ -16,7 +16,7 @@ def suggest(
     *, text: str, category: Category | None = None, place_unit: Any = None, limit: int = 3
 ) -> list[Suggestion]:
     code = category.code if category is not None else None
-    names = category_names({code, code.split(".", 1)[0]}) if code else {}
+    names = dispatch_category_names(code)
     return suggest_units(
         text=text,
         category_code=code,

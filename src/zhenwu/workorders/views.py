@@ -30,7 +30,7 @@ from zhenwu.orgs.models import Unit
 from zhenwu.orgs.scope import user_grants, user_has_capability
 from zhenwu.workorders import selectors, services
 from zhenwu.workorders.capabilities import Cap
-from zhenwu.workorders.choices import TRANSITIONS, Action
+from zhenwu.workorders.choices import WORKORDER_MACHINE, Action
 from zhenwu.workorders.forms import ActionForm, CategoryForm, IntakeForm, MetricsForm, OrderFilterForm
 from zhenwu.workorders.models import Category, WorkOrder
 
@@ -269,7 +269,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             ]
         if "note" in fields:
             form.fields["note"].label = NOTE_LABELS.get(action, "说明")
-            form.fields["note"].required = TRANSITIONS[action].needs_note
+            form.fields["note"].required = WORKORDER_MACHINE.get(action).needs_note
         forms_by_action.append(
             {
                 "action": action,
@@ -318,7 +318,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, number=number)
-    if action not in TRANSITIONS:
+    if action not in WORKORDER_MACHINE.transitions:
         messages.error(request, "未知的操作。")
         return redirect(order.get_absolute_url())
     form = ActionForm(request.POST, request.FILES, prefix=action)

@@ -13,7 +13,6 @@ from zhenwu.core.errors import DomainError
 from zhenwu.core.models import Attachment
 from zhenwu.hotline.capabilities import HotlineCapability
 from zhenwu.hotline.choices import (
-    COMMITMENT_ACTION_LABELS,
     COMMITMENT_MACHINE,
     CommitmentStatus,
     Outcome,
@@ -168,7 +167,7 @@ def commitment_transition(*, actor: Any, commitment: Commitment, action: str, no
     ProgressReport.objects.create(
         commitment=commitment,
         progress=commitment.progress,
-        text=note.strip() or COMMITMENT_ACTION_LABELS[action],
+        text=note.strip() or COMMITMENT_MACHINE.action_label(action),
         status_after=commitment.status,
         reported_by=actor,
         reporter_unit_name="政务服务管理办公室",
