@@ -18,6 +18,7 @@ from zhenwu.assessment.models import Indicator, Scheme
 from zhenwu.assessment.scoring import ASSESSED_KINDS
 from zhenwu.audit.services import audit_record
 from zhenwu.core.errors import DomainError
+from zhenwu.core.exports import neutralise
 from zhenwu.orgs.models import Unit
 
 COLUMNS = ["单位编码", "单位名称(仅供核对)", "细则编码", "处数", "检查日期", "地点", "情况说明"]
@@ -57,7 +58,7 @@ def build_template(scheme: Scheme) -> bytes:
         ws.append(
             [
                 sample_unit.code,
-                sample_unit.name,
+                neutralise(sample_unit.name),
                 f"{sample_ind.item.code}.{sample_ind.code}",
                 1,
                 date(scheme.year, 1, 15),
@@ -71,8 +72,8 @@ def build_template(scheme: Scheme) -> bytes:
         ref.append(
             [
                 f"{ind.item.code}.{ind.code}",
-                ind.item.name,
-                ind.name,
+                neutralise(ind.item.name),
+                neutralise(ind.name),
                 ind.get_kind_display(),
                 float(ind.points_per_finding),
                 float(ind.max_score),
@@ -83,7 +84,7 @@ def build_template(scheme: Scheme) -> bytes:
     units = wb.create_sheet("单位清单")
     units.append(["单位编码", "单位名称", "类别"])
     for u in Unit.objects.filter(kind__in=ASSESSED_KINDS, is_active=True).order_by("code"):
-        units.append([u.code, u.name, u.display_kind])
+        units.append([u.code, neutralise(u.name), u.display_kind])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
