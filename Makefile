@@ -62,7 +62,7 @@ lint: install
 	$(VENV)/bin/ruff format --check src tests bench
 
 typecheck: install
-	$(VENV)/bin/mypy $(wildcard src/zhenwu/*/services.py src/zhenwu/*/services/*.py) src/zhenwu/*/selectors.py src/zhenwu/orgs/scope.py src/zhenwu/core/crypto.py src/zhenwu/core/workcalendar.py src/zhenwu/core/web.py
+	$(VENV)/bin/mypy $(wildcard src/zhenwu/*/services.py src/zhenwu/*/services/*.py) src/zhenwu/*/selectors.py src/zhenwu/orgs/scope.py src/zhenwu/core/crypto.py src/zhenwu/core/workcalendar.py src/zhenwu/core/web.py src/zhenwu/core/db.py src/zhenwu/core/cache.py src/zhenwu/core/ratelimit.py
 
 # The parts depend downwards only (contract in .importlinter).
 layers: install

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 urlpatterns = [
+    # First: Open311 clients post at volume, and the resolver tries patterns in order (issue 15).
+    path("open311/v2/", include("zhenwu.workorders.open311_urls")),
     path("", include("zhenwu.portal.urls")),
     path("", include("zhenwu.dashboard.urls")),
     path("", include("zhenwu.accounts.urls")),

@@ -285,7 +285,7 @@ def test_audit_record_in_a_failed_transaction_leaves_no_row() -> None:
 
 def test_a_business_write_rolls_back_when_its_audit_row_cannot_be_written(cast: Any) -> None:
     with (
-        mock.patch.object(AuditEvent, "save", side_effect=DatabaseError("disk full")),
+        mock.patch("zhenwu.audit.services.insert", side_effect=DatabaseError("disk full")),
         pytest.raises(DatabaseError),
     ):
         from zhenwu.core.services import calendar_year_add

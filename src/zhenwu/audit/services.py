@@ -22,6 +22,7 @@ from django.utils import timezone
 from zhenwu.audit.models import AuditChainHead, AuditEvent, AuditResult
 from zhenwu.core import crypto
 from zhenwu.core.context import current_request
+from zhenwu.core.db import insert
 from zhenwu.core.pii import mask_value
 
 HEAD_ID = 1
@@ -80,7 +81,10 @@ def audit_record(
     result: str = AuditResult.SUCCESS,
     message: str = "",
     extra: dict[str, Any] | None = None,
+    with_pk: bool = True,
 ) -> AuditEvent:
+    """Append one audit row (in the caller's transaction). ``with_pk=False`` does not read the new
+    row's id back, so a pipelined transaction (core.db.pipelined) need not wait for it."""
     ctx = current_request.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -113,7 +117,7 @@ def audit_record(
         nonce=secrets.token_hex(16),
     )
     event.row_mac = row_mac(event)
-    event.save(force_insert=True)
+    insert(event, returning_pk=with_pk)
     transaction.on_commit(schedule_seal)
     return event
 

@@ -4,7 +4,7 @@ Every page that caches (inbox tab counts, the holiday calendar, Open311 keys) co
 itself on a miss, so a cache outage costs speed, never a request: reads miss, writes are dropped,
 `incr` raises ValueError as for a missing key (callers already fall back on it). After a failure
 Redis is skipped for `RETRY_AFTER` seconds so each request does not pay a connect timeout again.
-Rate limits do not live here (core.ratelimit counts in the database).
+Rate limits count here while Redis answers and in the database otherwise (core.ratelimit).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 log = logging.getLogger("zhenwu.cache")
 
@@ -26,6 +26,22 @@ class CacheUnavailable(Exception):
     pass
 
 
+class PersistentRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` (≈ 500 response callbacks) on every command; this
+    one keeps one client per connection pool for the life of the process (the pool is shared anyway)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0
 
@@ -35,6 +51,43 @@ class ResilientRedisCache(RedisCache):
 
         options = {**FAST_FAIL, "retry": Retry(NoBackoff(), 0), **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = PersistentRedisCacheClient
+
+    def count_in_window(self, key: str, period: int) -> int | None:
+        """INCR a window counter and set its expiry in one round trip; None while Redis is down
+        (the caller counts elsewhere)."""
+        if self.is_down():
+            return None
+        from redis.exceptions import RedisError
+
+        real = self.make_and_validate_key(key)
+        try:
+            pipe = self._cache.get_client(real, write=True).pipeline(transaction=False)  # type: ignore[attr-defined]
+            pipe.incr(real)
+            pipe.expire(real, period + 60)
+            count, _ = pipe.execute()
+        except (RedisError, OSError) as exc:
+            type(self)._down_until = time.monotonic() + RETRY_AFTER
+            log.warning("Redis 缓存不可用，%s 秒内不用缓存：%s", RETRY_AFTER, exc)
+            return None
+        return int(count)
+
+    def bump(self, key: Any, version: Any = None) -> None:
+        """Add one to a counter that never expires, creating it at 1: one INCR (version stamps)."""
+
+        def incr(key: Any, version: Any) -> Any:
+            real = self.make_and_validate_key(key, version=version)
+            return self._cache.get_client(real, write=True).incr(real)  # type: ignore[attr-defined]
+
+        if self.is_down():
+            return
+        from redis.exceptions import RedisError
+
+        try:
+            incr(key, version)
+        except (RedisError, OSError) as exc:
+            type(self)._down_until = time.monotonic() + RETRY_AFTER
+            log.warning("Redis 缓存不可用，%s 秒内不用缓存：%s", RETRY_AFTER, exc)
 
     @classmethod
     def is_down(cls) -> bool:
@@ -97,6 +150,21 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> None:
         self._call("clear", False)
+
+
+def bump(key: str) -> None:
+    """Add one to a version stamp in the default cache (one command on Redis; add/incr elsewhere)."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    if isinstance(cache, ResilientRedisCache):
+        cache.bump(key)
+        return
+    if not cache.add(key, 1, timeout=None):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
 
 
 def redis_status() -> str:

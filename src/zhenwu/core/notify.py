@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from zhenwu.core.db import insert
 from zhenwu.core.models import Notification
 
 log = logging.getLogger("zhenwu.notify")
@@ -136,8 +137,12 @@ def notify(
     unit: Any = None,
     link: str = "",
     obj: Any = None,
+    publish: bool = True,
 ) -> Notification:
-    n = Notification.objects.create(
+    """Write the notification to the outbox and, after commit, hand it to a worker. With
+    ``publish=False`` the row waits for the outbox sweep (at most a minute): for high-volume
+    machine channels where a broker publish per request costs more than the delay is worth."""
+    n = Notification(
         channel=channel,
         recipient_phone=phone,
         recipient_user=user,
@@ -148,7 +153,9 @@ def notify(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
     )
-    transaction.on_commit(lambda: _schedule(n.pk), robust=True)
+    insert(n, returning_pk=publish)
+    if publish:
+        transaction.on_commit(lambda: _schedule(n.pk), robust=True)
     return n
 
 

@@ -1,8 +1,10 @@
-"""Fixed-window rate limits counted in the database (issue 9, item 5).
+"""Fixed-window rate limits (issue 9, item 5; issue 15).
 
 Public forms (H5 submission, query-code tracking, hotline questions) and Open311 applications
-count here. The database is the shared store every worker already depends on, so a limit holds
-across workers and a Redis outage neither opens it nor fails the request.
+count here, in a store every worker shares: Redis when it answers (one INCR and EXPIRE in one round
+trip on the process's persistent client), the database otherwise. A Redis outage therefore neither
+opens a limit nor fails the request: counting moves to the database table (a window that straddles
+the switch starts its count again there, so at most one window may admit up to twice the limit).
 """
 
 from __future__ import annotations
@@ -34,14 +36,32 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def hit(key: str, *, limit: int, period: int = HOUR) -> tuple[bool, int]:
-    """Count one more event for `key`; (over the limit?, seconds until the window ends).
+    """Count one more event for `key`; (over the limit?, seconds until the window ends)."""
+    now = int(time.time())
+    window = now - now % period
+    count = _redis_count(key, window, period)
+    if count is None:
+        count = _database_count(key, window, now)
+    return count > limit, window + period - now
 
-    One upsert statement. On PostgreSQL the commit does not wait for the WAL flush
+
+def _redis_count(key: str, window: int, period: int) -> int | None:
+    """The count after this event in Redis, or None without a (working) Redis cache."""
+    from django.core.cache import caches
+
+    from zhenwu.core.cache import ResilientRedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, ResilientRedisCache):
+        return None
+    return cache.count_in_window(f"rl:{key[:200]}:{window}", period)
+
+
+def _database_count(key: str, window: int, now: int) -> int:
+    """One upsert statement. On PostgreSQL the commit does not wait for the WAL flush
     (synchronous_commit off for this transaction only, and only when it is not part of a caller's
     transaction): a counter lost in a crash is harmless, and the request does not pay a second
     disk flush."""
-    now = int(time.time())
-    window = now - now % period
     own_transaction = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if own_transaction and connection.vendor == "postgresql":
@@ -50,7 +70,7 @@ def hit(key: str, *, limit: int, period: int = HOUR) -> tuple[bool, int]:
         count = int(cursor.fetchone()[0])
     if random.random() < CLEANUP_CHANCE:
         RateCounter.objects.filter(window__lt=now - KEEP).delete()  # finished windows
-    return count > limit, window + period - now
+    return count
 
 
 def over_limit(kind: str, request: HttpRequest, limit: int) -> bool:

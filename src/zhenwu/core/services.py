@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from zhenwu.core.db import hot_cursor
 from zhenwu.core.errors import DomainError, PermissionDeniedError
 from zhenwu.core.models import Attachment, CalendarDay, CalendarYear, NumberSequence
 from zhenwu.core.parts import has_capability
@@ -269,29 +270,52 @@ def next_number(key: str, day: date) -> int:
 
     The UPDATE takes a row lock on one narrow (key, day) row only, held until the caller commits.
     """
+    return _next_number(key, day, None)[0]
+
+
+def next_number_and_id(key: str, day: date, id_sequence: str) -> tuple[int, int]:
+    """``next_number`` and, in the same statement, the next value of a PostgreSQL key sequence
+    (core.db.id_sequence): the key of the row being numbered, known before it is inserted."""
+    value, key_value = _next_number(key, day, id_sequence)
+    assert key_value is not None
+    return value, key_value
+
+
+def _next_number(key: str, day: date, id_sequence: str | None) -> tuple[int, int | None]:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("next_number must run inside transaction.atomic()")
     table = connection.ops.quote_name(NumberSequence._meta.db_table)
     # One statement on the hot path: increment and read back (PostgreSQL and SQLite >= 3.35 both RETURN).
-    sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE key = %s AND day = %s RETURNING last_value"  # noqa: S608 - table name from the model
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key, day])
+    extra = ", nextval(%s::regclass)" if id_sequence else ""
+    sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE key = %s AND day = %s RETURNING last_value{extra}"  # noqa: S608 - table name from the model
+    params: list[Any] = [key, day, id_sequence] if id_sequence else [key, day]
+    with hot_cursor() as cursor:
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is not None:
-        return int(row[0])
+        return int(row[0]), (int(row[1]) if id_sequence else None)
     try:
         with transaction.atomic():
             NumberSequence.objects.create(key=key, day=day, last_value=1)
-        return 1
+        value = 1
     except IntegrityError:
         NumberSequence.objects.filter(key=key, day=day).update(last_value=F("last_value") + 1)
-    return int(NumberSequence.objects.values_list("last_value", flat=True).get(key=key, day=day))
+        value = int(NumberSequence.objects.values_list("last_value", flat=True).get(key=key, day=day))
+    if not id_sequence:
+        return value, None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s::regclass)", [id_sequence])
+        return value, int(cursor.fetchone()[0])
 
 
 def document_number(prefix: str, day: date, *, width: int = 4) -> str:
     """E.g. NT-20261128-0042."""
     value = next_number(prefix, day)
+    return format_number(prefix, day, value, width=width)
+
+
+def format_number(prefix: str, day: date, value: int, *, width: int = 4) -> str:
     return f"{prefix}-{day:%Y%m%d}-{value:0{width}d}"
 
 

@@ -89,13 +89,9 @@ COUNTS_VERSION_KEY = "wo:counts:version"
 
 def counts_changed() -> None:
     """Called after every committed order write: cached tab counts of everyone become stale."""
-    from django.core.cache import cache
+    from zhenwu.core.cache import bump
 
-    if not cache.add(COUNTS_VERSION_KEY, 1, timeout=None):
-        try:
-            cache.incr(COUNTS_VERSION_KEY)
-        except ValueError:
-            cache.set(COUNTS_VERSION_KEY, 1, timeout=None)
+    bump(COUNTS_VERSION_KEY)
 
 
 def inbox_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:

@@ -24,11 +24,18 @@ from django.utils import timezone
 from zhenwu.audit.services import audit_record
 from zhenwu.core import crypto
 from zhenwu.core.actors import SYSTEM, is_system
+from zhenwu.core.db import id_sequence, insert, pipelined
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from zhenwu.core.notify import notify
 from zhenwu.core.pii import is_mobile, normalize_phone
 from zhenwu.core.selectors import get_work_calendar
-from zhenwu.core.services import IMAGE_TYPES, attachment_create, document_number
+from zhenwu.core.services import (
+    IMAGE_TYPES,
+    attachment_create,
+    format_number,
+    next_number,
+    next_number_and_id,
+)
 from zhenwu.core.text import xml_safe
 from zhenwu.dispatch.services import decision_record
 from zhenwu.orgs.models import Unit
@@ -229,7 +236,6 @@ class Created:
     duplicate_submission: bool = False
 
 
-@transaction.atomic
 def workorder_create(
     *,
     actor: Any,
@@ -290,7 +296,6 @@ def workorder_create(
         raise DomainError("经纬度需要同时填写。", field="lat")
     now = timezone.now()
     order = WorkOrder(
-        number=document_number(settings.ZHENWU_TOWN_CODE, timezone.localdate(now)),
         channel=channel,
         category=category,
         title=(title or "").strip()[:80],
@@ -313,52 +318,74 @@ def workorder_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         is_sample=is_sample,
     )
+    # Photos are checked and re-encoded before the transaction opens: a bad file loses nothing.
+    attachments = [
+        attachment_create(actor=actor, upload=u, allowed_types=IMAGE_TYPES, max_bytes=PHOTO_MAX_BYTES)
+        for u in photos
+    ]
     code = _new_query_code()
-    order.query_code_hash = query_code_digest(order.number, code)
-    if not token:
-        order.save()
+    try:
+        # The order, its number, its timeline event, its audit row and its SMS commit together. When
+        # this call owns the transaction on PostgreSQL, they travel in three round trips (core.db).
+        with transaction.atomic(), pipelined():
+            _store_new_order(order, code, actor=actor, now=now, attachments=attachments)
+    except IntegrityError:
+        # Only the client token is unique among what we write: a concurrent twin committed first.
+        if not token or not WorkOrder.objects.filter(client_token=token).exists():
+            raise
+        existing = WorkOrder.objects.get(client_token=token)
+        existing.query_code = ""  # type: ignore[attr-defined]
+        existing.duplicate_submission = True  # type: ignore[attr-defined]
+        return existing
+    order.query_code = code  # type: ignore[attr-defined]
+    order.duplicate_submission = False  # type: ignore[attr-defined]
+    return order
+
+
+def _store_new_order(
+    order: WorkOrder, code: str, *, actor: Any, now: datetime, attachments: list[Any]
+) -> None:
+    day = timezone.localdate(now)
+    sequence = id_sequence(WorkOrder)
+    if sequence is not None:  # PostgreSQL: the number and the new key in one statement
+        value, order.pk = next_number_and_id(settings.ZHENWU_TOWN_CODE, day, sequence)
     else:
-        try:
-            with transaction.atomic():  # a savepoint only when a concurrent twin may race us
-                order.save()
-        except IntegrityError:
-            if not WorkOrder.objects.filter(client_token=token).exists():
-                raise
-            existing = WorkOrder.objects.get(client_token=token)
-            existing.query_code = ""  # type: ignore[attr-defined]
-            existing.duplicate_submission = True  # type: ignore[attr-defined]
-            return existing
-    for upload in photos:
-        order.photos.add(
-            attachment_create(
-                actor=actor, upload=upload, allowed_types=IMAGE_TYPES, max_bytes=PHOTO_MAX_BYTES
-            )
-        )
+        value = next_number(settings.ZHENWU_TOWN_CODE, day)
+    order.number = format_number(settings.ZHENWU_TOWN_CODE, day, value)
+    order.query_code_hash = query_code_digest(order.number, code)
+    insert(order, returning_pk=True)  # on PostgreSQL the key is known: nothing is read back
+    if attachments:
+        order.photos.add(*attachments)
     _event(
         order,
         actor=actor,
         action=Action.CREATE,
         to_status=order.status,
         note=f"来源：{order.get_channel_display()}",
+        read_back=False,
     )
     audit_record(
         actor=actor,
         action="workorders.create",
         obj=order,
-        after={"channel": channel, "category": category.code if category else "", "status": order.status},
+        after={
+            "channel": order.channel,
+            "category": order.category.code if order.category else "",
+            "status": order.status,
+        },
+        with_pk=False,
     )
-    if is_mobile(phone):
+    if is_mobile(order.reporter_phone):
         notify(
             channel="sms",
-            phone=phone,
+            phone=order.reporter_phone,
             subject=f"诉求已登记 {order.number}",
             body=f"您的诉求已登记，编号 {order.number}，查询码 {code}。可凭编号和查询码在镇务网站查询办理进度。",
             obj=order,
+            # An Open311 client already holds the number; its receipt SMS goes with the next sweep.
+            publish=order.channel != Channel.OPEN311,
         )
     transaction.on_commit(counts_changed)
-    order.query_code = code  # type: ignore[attr-defined]
-    order.duplicate_submission = False  # type: ignore[attr-defined]
-    return order
 
 
 # ---------------------------------------------------------------- transitions
@@ -376,9 +403,11 @@ def _event(
     data: dict[str, Any] | None = None,
     is_public: bool = True,
     photos: Iterable[Any] = (),
+    read_back: bool = True,
 ) -> OrderEvent:
+    """One timeline entry. ``read_back=False`` (no photos) writes it without reading its id back."""
     is_user = getattr(actor, "is_authenticated", False)
-    event = OrderEvent.objects.create(
+    event = OrderEvent(
         order=order,
         action=action,
         from_status=from_status,
@@ -391,6 +420,7 @@ def _event(
         is_public=is_public,
     )
     photo_list = list(photos)
+    insert(event, returning_pk=read_back or bool(photo_list))
     if photo_list:
         event.photos.add(*photo_list)
     return event

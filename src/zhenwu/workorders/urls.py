@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from zhenwu.workorders import open311_urls, public_views, views
 
@@ -22,7 +22,6 @@ urlpatterns = [
     path("workorders/<str:number>/photos/<int:pk>/", views.photo, name="photo"),
     path("public/photos/<int:pk>/", public_views.public_photo, name="public_photo"),
     *open311_urls.staff_urlpatterns,
-    path("open311/v2/", include("zhenwu.workorders.open311_urls")),
     path("public/h5/", public_views.submit, name="h5_submit"),
     path("public/h5/done/", public_views.done, name="h5_done"),
     path("public/h5/track/", public_views.track, name="h5_track"),
