@@ -26,9 +26,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 @cache
 def _statement(
     model: type[models.Model], with_pk: bool, vendor: str
-) -> tuple[str, tuple[tuple[models.Field[Any, Any], bool], ...]]:
-    """The INSERT text and, per column, its field and whether the field computes its value on save
-    (``pre_save`` overridden: auto_now, blind indexes) rather than reading the attribute."""
+) -> tuple[str, tuple[tuple[models.Field[Any, Any], bool, type | None], ...]]:
+    """The INSERT text and, per column: its field, whether the field computes its value on save
+    (``pre_save`` overridden: auto_now, blind indexes) rather than reading the attribute, and the
+    Python type that passes through unchanged (see _PASS_THROUGH)."""
     meta = model._meta
     fields = tuple(f for f in meta.concrete_fields if with_pk or not f.primary_key)
     quote = connection.ops.quote_name
@@ -36,7 +37,24 @@ def _statement(
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
     plain = models.Field.pre_save
-    return sql, tuple((f, type(f).pre_save is not plain) for f in fields)
+    return sql, tuple((f, type(f).pre_save is not plain, _PASS_THROUGH.get(type(f))) for f in fields)
+
+
+# Field classes (exactly these, not subclasses such as the encrypted ones) whose value goes to the
+# database unchanged when it already has this Python type; any other value takes the field's own path.
+_PASS_THROUGH: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.SlugField: str,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.BooleanField: bool,
+    models.ForeignKey: int,
+    models.OneToOneField: int,
+}
 
 
 @contextmanager
@@ -67,10 +85,13 @@ def insert(instance: models.Model, *, returning_pk: bool = False) -> None:
     with_pk = instance.pk is not None
     sql, fields = _statement(type(instance), with_pk, connection.vendor)
     real = connections[DEFAULT_DB_ALIAS]  # not the proxy: fields consult it once per column
-    values = [
-        f.get_db_prep_save(f.pre_save(instance, True) if computes else getattr(instance, f.attname), real)
-        for f, computes in fields
-    ]
+    values = []
+    for f, computes, kind in fields:
+        value = f.pre_save(instance, True) if computes else getattr(instance, f.attname)
+        if kind is not None and (value is None or type(value) is kind):
+            values.append(value)  # what get_db_prep_save would return, without the calls
+        else:
+            values.append(f.get_db_prep_save(value, real))
     want_pk = returning_pk and not with_pk
     if want_pk:
         sql += f" RETURNING {connection.ops.quote_name(instance._meta.pk.column)}"
