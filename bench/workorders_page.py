@@ -11,7 +11,8 @@ imports ``run_page_figures`` and prints the same lines). Prints, in one run:
    baseline in the same run: the same call with the engine's per-version memo cleared before
    each call (catalogue and units read again, as every call did before the memo).
 2. The first suggestion in a fresh process (a subprocess): as a worker without warm-up pays it,
-   and after ``zhenwu.dispatch.warmup.warm()`` (what a worker does at start; its cost is printed).
+   and after ``zhenwu.core.warmup.warm()`` (what a server process does at start, once in the
+   gunicorn master with --preload; its cost is printed).
 3. The order detail page (Django test client, a town admin, an accepted order offering 派单 and
    并单): p50/p95 warm, SQL statements and session writes of one request; then its first request
    in a fresh process, without and with the warm-up.
@@ -176,7 +177,7 @@ def _child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]
 def _warm_in_child() -> float:
     t = time.perf_counter()
     try:
-        from zhenwu.dispatch.warmup import warm
+        from zhenwu.core.warmup import warm
     except ImportError:  # before the warm-up existed
         return 0.0
     warm()
