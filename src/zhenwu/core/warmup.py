@@ -29,9 +29,7 @@ def _templates() -> None:
     from django.template import engines
     from django.template.utils import get_app_template_dirs
 
-    import zhenwu
-
-    ours = Path(zhenwu.__file__).resolve().parent
+    ours = Path(__file__).resolve().parent.parent  # the zhenwu package
     for backend in engines.all():
         dirs = [Path(d) for d in backend.template_dirs] + [
             Path(d) for d in get_app_template_dirs("templates")
