@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models.signals import post_delete, post_save
 
 from zhenwu.core.models import VersionStamp
@@ -41,9 +41,22 @@ def bump(*keys: str, using: str | None = None) -> None:
 
 
 def read(*keys: str) -> tuple[int, ...]:
-    """The current stamps of ``keys`` (0 for a key never bumped), in one query."""
-    found = dict(VersionStamp.objects.filter(key__in=keys).values_list("key", "stamp"))
-    return tuple(found.get(key, 0) for key in keys)
+    """The current stamps of ``keys`` (0 for a key never bumped), in one query.
+
+    Plain SQL: it runs before every memoised read (each suggestion), where building the ORM
+    query cost four times the round trip."""
+    if not keys:
+        return ()
+    connection = connections[router.db_for_read(VersionStamp)]
+    quote = connection.ops.quote_name
+    table, key, stamp = (quote(name) for name in (VersionStamp._meta.db_table, "key", "stamp"))
+    placeholders = ", ".join(["%s"] * len(keys))
+    # Quoted identifiers and placeholders only: the keys travel as parameters.
+    sql = f"SELECT {key}, {stamp} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(keys))
+        found = dict(cursor.fetchall())
+    return tuple(int(found.get(key, 0)) for key in keys)
 
 
 def watch(model: type[Any], key: str) -> None:
