@@ -49,10 +49,10 @@ def read(*keys: str) -> tuple[int, ...]:
         return ()
     connection = connections[router.db_for_read(VersionStamp)]
     quote = connection.ops.quote_name
-    table, key, stamp = (quote(name) for name in (VersionStamp._meta.db_table, "key", "stamp"))
+    table, key_column, stamp_column = (quote(n) for n in (VersionStamp._meta.db_table, "key", "stamp"))
     placeholders = ", ".join(["%s"] * len(keys))
     # Quoted identifiers and placeholders only: the keys travel as parameters.
-    sql = f"SELECT {key}, {stamp} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
+    sql = f"SELECT {key_column}, {stamp_column} FROM {table} WHERE {key_column} IN ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, list(keys))
         found = dict(cursor.fetchall())
