@@ -435,12 +435,12 @@ def run_page_figures(
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     walls, cpus = [], []
     for _ in range(cli_runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(command, env=env, check=True, capture_output=True)
         walls.append(time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        end = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(end.ru_utime - start.ru_utime + end.ru_stime - start.ru_stime)
     figures["cli_s"] = statistics.median(walls)
     figures["cli_cpu_s"] = statistics.median(cpus)
     log(
