@@ -579,7 +579,9 @@ def _load_units(entries: Sequence[EntrySpec]) -> tuple[dict[int, Any], dict[int,
 
     tree = {
         pk: (parent_id, kind, active)
-        for pk, parent_id, kind, active in Unit.objects.values_list("id", "parent_id", "kind", "is_active")
+        for pk, parent_id, kind, active in Unit.objects.order_by().values_list(
+            "id", "parent_id", "kind", "is_active"
+        )
     }
     named = {e.unit_id for e in entries if e.unit_id}
     wanted = Q(handles_requests=True) | Q(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]) | Q(pk__in=named)

@@ -284,7 +284,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, number=number)
     actions = sorted(services.allowed_actions(actor=request.user, order=order), key=_action_rank)
     forms_by_action = []
-    stamps = option_stamps()
+    selects = {"unit", "assisting", "category"}
+    stamps = option_stamps() if any(selects & set(ACTION_FIELDS.get(a, [])) for a in actions) else None
     for action in actions:
         form = ActionForm(prefix=action, initial={"category": order.category_id}, option_stamps=stamps)
         fields = ACTION_FIELDS.get(action, ["note"])
@@ -333,7 +334,6 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "similar": similar,
             "suggestion": _suggestions(order, place) if dispatching else None,
             "knowledge_url": _optional_url("knowledge:picker") if Action.ANSWER in actions else "",
-            "place": place,
             "now": timezone.now(),
         },
     )
