@@ -29,11 +29,11 @@ echo "== prod-smoke: migrate, collectstatic (manifest)"
 "$VENV_BIN/zhenwu" migrate --no-input -v 0
 "$VENV_BIN/zhenwu" collectstatic --no-input -v 0
 
-echo "== prod-smoke: gunicorn on 127.0.0.1:$port (DEBUG off)"
-"$VENV_BIN/gunicorn" zhenwu.wsgi -w 2 -k sync -b "127.0.0.1:$port" \
+echo "== prod-smoke: gunicorn --preload on 127.0.0.1:$port (DEBUG off, warmed up once in the master)"
+"$VENV_BIN/gunicorn" zhenwu.wsgi --preload -w 2 -k sync -b "127.0.0.1:$port" \
   --access-logfile "$work/access.log" --error-logfile "$work/error.log" &
 pid=$!
-for _ in $(seq 1 50); do
+for _ in $(seq 1 100); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
   sleep 0.2
 done
@@ -58,6 +58,10 @@ else
   fetch "$static_path"
 fi
 fetch /healthz
+if grep -q "warm-up step" "$work/error.log"; then
+  echo "   the warm-up failed in the gunicorn master:"; grep -A3 "warm-up step" "$work/error.log" | head -20
+  fail=1
+fi
 grep -q 'data-check="database" data-status="ok"' "$work/body" || { echo "   /healthz does not report the database"; fail=1; }
 
 # An oversized anonymous body is refused with 413 before it is read (issue 9, item 11).

@@ -17,14 +17,20 @@ def _fresh_caches() -> Any:
     from django.core.cache import cache
 
     import zhenwu.core.selectors as core_selectors
+    from zhenwu.core.forms import forget_rendered_options
+    from zhenwu.dispatch.engine import forget_cache
     from zhenwu.workorders.open311 import forget_hot
 
     cache.clear()
     core_selectors._cached = None
     forget_hot()
+    forget_cache()
+    forget_rendered_options()
     yield
     cache.clear()
     core_selectors._cached = None
+    forget_cache()
+    forget_rendered_options()
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 DATE_INVALID = "请输入有效的日期，例如 2027-01-01。"
 
@@ -198,3 +201,65 @@ def integer_filter(
 def id_filter(label: str) -> forms.IntegerField:
     """A record id in the query string (unit, month, episode): a positive 64-bit integer or nothing."""
     return integer_filter(label, 1, 2**63 - 1)
+
+
+# ---------------------------------------------------------------- selects rendered once per version
+
+_OPTIONS: dict[str, tuple[Any, str]] = {}
+
+
+def forget_rendered_options() -> None:
+    _OPTIONS.clear()
+
+
+class VersionedOptionsMixin:
+    """A select whose ``<option>`` list is rendered once per version of its source and kept in the
+    process, instead of a query and a template per option on every page.
+
+    ``keep_options(key, stamp)`` turns it on for one form: ``key`` names the list (one per field
+    and queryset), ``stamp`` is what changes with its source (``core.versions.read``). Without it
+    the widget renders as Django's. Only the options are kept; the field still validates against
+    its queryset.
+    """
+
+    options_key = ""
+    options_stamp: Any = None
+
+    def keep_options(self, key: str, stamp: Any) -> None:
+        self.options_key, self.options_stamp = key, stamp
+
+    def _options_html(self) -> str | None:
+        kept = _OPTIONS.get(self.options_key)
+        if kept is not None and kept[0] == self.options_stamp:
+            return kept[1]
+        parts = []
+        for value, label in self.choices:  # type: ignore[attr-defined]
+            if isinstance(label, list | tuple):  # option groups: rendered by Django every time
+                return None
+            option_value = "" if value is None else str(value)
+            parts.append(
+                f'<option value="{conditional_escape(option_value)}">{conditional_escape(label)}</option>'
+            )
+        html = "".join(parts)
+        _OPTIONS[self.options_key] = (self.options_stamp, html)
+        return html
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        options = self._options_html() if self.options_key and self.options_stamp is not None else None
+        if options is None:
+            return super().render(name, value, attrs, renderer)  # type: ignore[misc]
+        final = self.build_attrs(self.attrs, attrs)  # type: ignore[attr-defined]
+        if self.allow_multiple_selected:  # type: ignore[attr-defined]
+            final["multiple"] = True
+        for selected in dict.fromkeys(self.format_value(value)):  # type: ignore[attr-defined]
+            tag = f'<option value="{conditional_escape(selected)}">'
+            options = options.replace(tag, tag[:-1] + " selected>", 1)
+        return mark_safe(f'<select name="{conditional_escape(name)}"{flatatt(final)}>{options}</select>')  # noqa: S308 - every part escaped above
+
+
+class VersionedSelect(VersionedOptionsMixin, forms.Select):
+    pass
+
+
+class VersionedSelectMultiple(VersionedOptionsMixin, forms.SelectMultiple):
+    pass

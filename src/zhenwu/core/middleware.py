@@ -83,3 +83,39 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+SESSION_RENEWED_KEY = "_zw_renewed"
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout without a session write on every request.
+
+    A session row expires SESSION_COOKIE_AGE (30 minutes) after it was last saved. Instead of saving
+    it on every request (SESSION_SAVE_EVERY_REQUEST), a request renews it only when its last renewal
+    is more than ZHENWU_SESSION_RENEW_SECONDS old: a session still ends 30 minutes after its last
+    renewal, i.e. between 29 and 30 minutes after the last request, and someone at work writes the
+    session row once a minute instead of on every page and partial. Visitors without a session get
+    none. Placed after SessionMiddleware, so the session is saved after this runs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.every = int(getattr(settings, "ZHENWU_SESSION_RENEW_SECONDS", 60))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key:
+            return response
+        renewed = session.get(SESSION_RENEWED_KEY)
+        if not session.session_key:  # the cookie named no live session (expired or unknown)
+            return response
+        now = int(time.time())
+        if session.modified or not isinstance(renewed, int) or now - renewed >= self.every:
+            session[SESSION_RENEWED_KEY] = now
+        return response

@@ -148,3 +148,21 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window}: {self.count}"
+
+
+class VersionStamp(models.Model):
+    """What a process keeps in memory (the units, the 派单目录, the categories) is stamped here.
+
+    ``core.versions.bump`` writes a new random stamp in the transaction of every change; a reader
+    compares the stamps it built its memo from with the current ones (one small query) and rebuilds
+    when they differ. A rolled-back change takes its stamp with it, so a stamp is never reused.
+    """
+
+    key = models.CharField("键", max_length=60, primary_key=True)
+    stamp = models.BigIntegerField("版本戳", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "缓存版本戳"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.stamp}"

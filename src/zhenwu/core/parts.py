@@ -14,6 +14,8 @@ A part is a Django app under ``zhenwu.<name>``. Each hook is an optional module 
 - ``<part>.deadlines``: ``recompute(...)``, moves open deadlines after a calendar change (below).
 - ``<part>.dispatch_source``: the request categories and training samples the dispatch engine is
   given as arguments (below).
+- ``<part>.warmup``: ``warm()``, loads what the part's first request in a server process would
+  wait for (libraries, models); called once per server process by ``core.warmup``.
 
 Keeping these in the part means a new part touches no shared file besides this list.
 """

@@ -7,6 +7,7 @@ the database and resolves each ranked unit type to a concrete unit.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import logging
@@ -496,13 +497,46 @@ def rank_types(
 
 
 # ---------------------------------------------------------------------------- database side
+#
+# The catalogue, the current classifier and the units each type resolves to are read once per
+# version and kept in the process: the version is the pair of stamps (core.versions) that every
+# save or delete of a catalogue entry, a classifier or a unit changes, read in one small query.
+# A warm suggestion therefore costs that one query; a change in any process is seen at the next.
 
 
-def active_entries() -> list[EntrySpec]:
+@dataclass(frozen=True)
+class _Snapshot:
+    stamps: tuple[int, ...]
+    entries: tuple[EntrySpec, ...]
+    classifier: TrainedClassifier | None
+    units: dict[int, Any]  # active units that may be suggested (by type, by entry, as a place's village)
+    tree: dict[int, tuple[int | None, str, bool]]  # every unit: (parent id, kind, active)
+    by_type: dict[str, Any]  # unit type -> the unit it resolves to, None when the town has none
+
+
+_memo: dict[str, Any] = {"snapshot": None, "classifier": None}
+
+
+def forget_cache(*, keep_classifier: bool = False) -> None:
+    """Drop the memo (tests, the benchmark's uncached baseline); the next call reads everything again."""
+    _memo["snapshot"] = None
+    if not keep_classifier:
+        _memo["classifier"] = None
+
+
+def _stamps() -> tuple[int, ...]:
+    from zhenwu.core.versions import read
+    from zhenwu.dispatch.apps import CATALOGUE_VERSION
+    from zhenwu.orgs.apps import UNITS_VERSION
+
+    return read(CATALOGUE_VERSION, UNITS_VERSION)
+
+
+def _load_entries() -> tuple[EntrySpec, ...]:
     from zhenwu.dispatch.models import CatalogueEntry
 
     rows = CatalogueEntry.objects.filter(is_active=True).order_by("id")
-    return [
+    return tuple(
         EntrySpec(
             unit_type=e.unit_type,
             title=e.title,
@@ -514,56 +548,111 @@ def active_entries() -> list[EntrySpec]:
             unit_id=e.unit_id,
         )
         for e in rows
-    ]
+    )
 
 
-_classifier_cache: dict[str, Any] = {"id": None, "classifier": None}
-
-
-def current_classifier() -> TrainedClassifier | None:
+def _load_classifier() -> TrainedClassifier | None:
+    """The newest classifier; unpickled once per model (a new catalogue stamp alone does not reload it)."""
     from zhenwu.dispatch.models import ClassifierModel
 
-    row = ClassifierModel.objects.order_by("-trained_at", "-id").only("id", "sha256").first()
+    row = ClassifierModel.objects.order_by("-trained_at", "-id").values_list("id", "sha256").first()
     if row is None:
         return None
-    if _classifier_cache["id"] == row.pk:
-        return _classifier_cache["classifier"]  # type: ignore[no-any-return]
-    blob = bytes(ClassifierModel.objects.values_list("blob", flat=True).get(pk=row.pk))
-    if hashlib.sha256(blob).hexdigest() != row.sha256:
-        log.error("dispatch classifier %s fails its checksum; ignored", row.pk)
-        return None
-    classifier = TrainedClassifier.loads(blob)
-    _classifier_cache.update(id=row.pk, classifier=classifier)
+    cached = _memo["classifier"]
+    if cached is not None and cached[0] == row:
+        return cached[1]  # type: ignore[no-any-return]
+    pk, sha256 = row
+    blob = bytes(ClassifierModel.objects.values_list("blob", flat=True).get(pk=pk))
+    classifier: TrainedClassifier | None = None
+    if hashlib.sha256(blob).hexdigest() != sha256:
+        log.error("dispatch classifier %s fails its checksum; ignored", pk)
+    else:
+        classifier = TrainedClassifier.loads(blob)
+    _memo["classifier"] = (row, classifier)
     return classifier
 
 
-def _place_community(place_unit: Any) -> Any:
-    unit = place_unit
-    while unit is not None:
-        if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY) and unit.is_active:
-            return unit
-        unit = unit.parent
+def _load_units(entries: Sequence[EntrySpec]) -> tuple[dict[int, Any], dict[int, Any], dict[str, Any]]:
+    from django.db.models import Q
+
+    from zhenwu.orgs.models import Unit
+
+    tree = {
+        pk: (parent_id, kind, active)
+        for pk, parent_id, kind, active in Unit.objects.order_by().values_list(
+            "id", "parent_id", "kind", "is_active"
+        )
+    }
+    named = {e.unit_id for e in entries if e.unit_id}
+    wanted = Q(handles_requests=True) | Q(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]) | Q(pk__in=named)
+    units = {u.pk: u for u in Unit.objects.filter(wanted, is_active=True)}
+    handlers = sorted(
+        (u for u in units.values() if u.handles_requests), key=lambda u: (u.depth, u.sort_order, u.pk)
+    )
+    by_type: dict[str, Any] = {}
+    for unit_type in UnitType.values:
+        candidates = [u for u in handlers if u.unit_type == unit_type]
+        preferred = [u for u in candidates if u.kind in (UnitKind.DEPARTMENT, UnitKind.EXTERNAL)]
+        chosen = preferred or candidates
+        by_type[unit_type] = chosen[0] if chosen else None
+    return units, tree, by_type
+
+
+def _snapshot() -> _Snapshot:
+    stamps = _stamps()
+    snapshot: _Snapshot | None = _memo["snapshot"]
+    if snapshot is not None and snapshot.stamps == stamps:
+        return snapshot
+    entries = _load_entries()
+    units, tree, by_type = _load_units(entries)
+    snapshot = _Snapshot(stamps, entries, _load_classifier(), units, tree, by_type)
+    _memo["snapshot"] = snapshot
+    return snapshot
+
+
+def _own(unit: Any) -> Any:
+    """A copy of a memoised unit for the caller, who may keep or change it."""
+    return copy.copy(unit) if unit is not None else None
+
+
+def active_entries() -> list[EntrySpec]:
+    return list(_snapshot().entries)
+
+
+def current_classifier() -> TrainedClassifier | None:
+    return _snapshot().classifier
+
+
+def _place_community(place_unit: Any, snapshot: _Snapshot | None = None) -> Any:
+    """The active village or community a place belongs to (the place itself, or up its tree)."""
+    if place_unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY) and place_unit.is_active:
+        return place_unit
+    snap = snapshot or _snapshot()
+    pk, seen = place_unit.parent_id, set()
+    while pk is not None and pk not in seen:
+        seen.add(pk)
+        parent_id, kind, active = snap.tree.get(pk, (None, "", False))
+        if kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY) and active and pk in snap.units:
+            return _own(snap.units[pk])
+        pk = parent_id
     return None
+
+
+def _resolve(
+    snapshot: _Snapshot, unit_type: str, entry: EntrySpec | None, place_unit: Any
+) -> tuple[Any, str]:
+    if unit_type == UnitType.TOWNSHIP and place_unit is not None and not (entry and entry.unit_id):
+        community = _place_community(place_unit, snapshot)
+        if community is not None:
+            return community, f"事发地属{community.name}，属地事项由村（社区）先行处置"
+    if entry is not None and entry.unit_id and entry.unit_id in snapshot.units:
+        return _own(snapshot.units[entry.unit_id]), ""
+    return _own(snapshot.by_type.get(unit_type)), ""
 
 
 def resolve_unit(unit_type: str, entry: EntrySpec | None, place_unit: Any = None) -> tuple[Any, str]:
     """The concrete unit for a unit type and why; (None, "") if the town has no such unit."""
-    from zhenwu.orgs.models import Unit
-
-    if unit_type == UnitType.TOWNSHIP and place_unit is not None and not (entry and entry.unit_id):
-        community = _place_community(place_unit)
-        if community is not None:
-            return community, f"事发地属{community.name}，属地事项由村（社区）先行处置"
-    if entry is not None and entry.unit_id:
-        unit = Unit.objects.filter(pk=entry.unit_id, is_active=True).first()
-        if unit is not None:
-            return unit, ""
-    candidates = Unit.objects.filter(unit_type=unit_type, handles_requests=True, is_active=True)
-    preferred = candidates.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.EXTERNAL]).order_by(
-        "depth", "sort_order", "id"
-    )
-    unit = preferred.first() or candidates.order_by("depth", "sort_order", "id").first()
-    return unit, ""
+    return _resolve(_snapshot(), unit_type, entry, place_unit)
 
 
 def _readable(reason: str, names: dict[str, str]) -> str:
@@ -588,11 +677,12 @@ def suggest_units(
     """
     value = clean_text(text)
     names_given = category_names or {}
+    snapshot = _snapshot()
     ranked = rank_types(
         value,
-        active_entries(),
+        snapshot.entries,
         category_code=category_code or None,
-        classifier=current_classifier(),
+        classifier=snapshot.classifier,
         category_unit_type=category_unit_type or None,
         category_name=names_given.get(category_code or "", ""),
     )
@@ -600,7 +690,7 @@ def suggest_units(
     seen: set[int] = set()
     names = category_names or {}
     for item in ranked:
-        unit, where = resolve_unit(item.unit_type, item.entry, place_unit)
+        unit, where = _resolve(snapshot, item.unit_type, item.entry, place_unit)
         if unit is None or unit.pk in seen:
             continue
         seen.add(unit.pk)

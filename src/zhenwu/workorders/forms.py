@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from zhenwu.core.forms import MultipleFileField, control
+from zhenwu.core.forms import MultipleFileField, VersionedSelect, VersionedSelectMultiple, control
 from zhenwu.orgs.manage_forms import UnitChoiceField, UnitMultipleChoiceField
 from zhenwu.orgs.models import Unit
 from zhenwu.workorders.choices import Channel, Satisfaction, Status, Urgency
@@ -241,13 +241,13 @@ class ActionForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label="（采用上方选中的建议）",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=VersionedSelect(attrs={"class": "form-select"}),
     )
     assisting = UnitMultipleChoiceField(
         label="协办单位",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": "4"}),
+        widget=VersionedSelectMultiple(attrs={"class": "form-select", "size": "4"}),
     )
     days = forms.IntegerField(
         label="延期工作日数",
@@ -268,7 +268,7 @@ class ActionForm(forms.Form):
         queryset=Category.objects.none(),
         required=False,
         empty_label="请选择分类",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=VersionedSelect(attrs={"class": "form-select"}),
     )
     unclassified = forms.BooleanField(
         label="确认未分类派单（请在说明中写明理由）",
@@ -276,11 +276,28 @@ class ActionForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, option_stamps: tuple[int, int] | None = None, **kwargs: Any) -> None:
+        """``option_stamps`` (the units' and the categories' version stamps, ``option_stamps()``):
+        the unit and category options are rendered once per version instead of on every page."""
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = category_queryset()
         self.fields["unit"].queryset = handling_units()
         self.fields["assisting"].queryset = handling_units()
+        if option_stamps is not None:
+            units, categories = option_stamps
+            self.fields["unit"].widget.keep_options("workorders.action.unit", units)
+            self.fields["assisting"].widget.keep_options("workorders.action.assisting", units)
+            self.fields["category"].widget.keep_options("workorders.action.category", categories)
+
+
+def option_stamps() -> tuple[int, int]:
+    """The version stamps ActionForm's kept options follow (one query for a page of forms)."""
+    from zhenwu.core.versions import read
+    from zhenwu.orgs.apps import UNITS_VERSION
+    from zhenwu.workorders.apps import CATEGORIES_VERSION
+
+    units, categories = read(UNITS_VERSION, CATEGORIES_VERSION)
+    return units, categories
 
 
 STATUS_FILTER = [("", "全部状态"), ("open", "未办结")] + list(Status.choices)

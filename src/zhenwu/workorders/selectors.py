@@ -183,6 +183,12 @@ def supervision_list(*, user: Any, now: datetime | None = None) -> QuerySet[Work
     )
 
 
+SIMILAR_CANDIDATES = 300
+SIMILAR_MIN_SCORE = 0.3
+# What a candidate list shows (number, status, summary, date): no personal data, nothing to decrypt.
+SIMILAR_FIELDS = ("id", "number", "title", "description", "status", "created_at")
+
+
 def similar_open_orders(
     *,
     user: Any,
@@ -197,25 +203,40 @@ def similar_open_orders(
 
     The place (grid, its village, the address) ranks an order up but never hides one: an open order
     at the same place reported without a grid, or filed under the village, is still a candidate.
+    The newest 300 are scored from the columns the score needs (nothing decrypted); only the orders
+    returned are loaded, with the columns a candidate list shows (SIMILAR_FIELDS).
     """
     since = timezone.now() - timedelta(days=days)
     qs = visible_orders(user=user).filter(created_at__gte=since).exclude(status__in=CLOSED_STATES)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    candidates = list(qs.exclude(parent__isnull=False).select_related("grid").order_by("-created_at")[:300])
+    rows = (
+        qs.exclude(parent__isnull=False)
+        .order_by("-created_at")
+        .values_list("id", "description", "address", "grid_id", "grid__parent_id")[:SIMILAR_CANDIDATES]
+    )
     near_units = {grid.pk, grid.parent_id} - {None} if grid is not None else set()
     address = address.strip()[:20]
+    wanted = _bigrams(text)
 
-    def same_place(o: WorkOrder) -> bool:
-        if o.grid_id and (o.grid_id in near_units or (o.grid and o.grid.parent_id in near_units)):
+    def same_place(where: str, grid_id: int | None, grid_parent_id: int | None) -> bool:
+        if grid_id and (grid_id in near_units or grid_parent_id in near_units):
             return True
-        where = o.address or ""
+        where = where or ""
         return bool(address) and (address in where or bool(where) and where in address)
 
-    scored = [(o, text_similarity(text, o.description)) for o in candidates]
-    scored = [(o, s) for o, s in scored if s >= 0.3]
-    scored.sort(key=lambda pair: (-(pair[1] + (0.2 if same_place(pair[0]) else 0.0)), -pair[0].pk))
-    return scored[:limit]
+    scored: list[tuple[int, float, float]] = []  # (pk, similarity, similarity + place bonus)
+    for pk, description, where, grid_id, grid_parent_id in rows:
+        score = _dice(wanted, _bigrams(description or ""))
+        if score >= SIMILAR_MIN_SCORE:
+            bonus = 0.2 if same_place(where, grid_id, grid_parent_id) else 0.0
+            scored.append((pk, score, score + bonus))
+    scored.sort(key=lambda item: (-item[2], -item[0]))
+    best = scored[:limit]
+    if not best:
+        return []
+    orders = WorkOrder.objects.only(*SIMILAR_FIELDS).in_bulk([pk for pk, _, _ in best])
+    return [(orders[pk], score) for pk, score, _ in best if pk in orders]
 
 
 def _bigrams(text: str) -> set[str]:
@@ -223,12 +244,15 @@ def _bigrams(text: str) -> set[str]:
     return {a + b for a, b in zip(chars, chars[1:], strict=False)}
 
 
-def text_similarity(a: str, b: str) -> float:
-    """Overlap of character bigrams (Dice coefficient): robust for short Chinese texts."""
-    x, y = _bigrams(a), _bigrams(b)
+def _dice(x: set[str], y: set[str]) -> float:
     if not x or not y:
         return 0.0
     return 2 * len(x & y) / (len(x) + len(y))
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Overlap of character bigrams (Dice coefficient): robust for short Chinese texts."""
+    return _dice(_bigrams(a), _bigrams(b))
 
 
 def dispatch_training_samples() -> Iterator[tuple[str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -31,8 +32,18 @@ from zhenwu.orgs.scope import user_grants, user_has_capability
 from zhenwu.workorders import selectors, services
 from zhenwu.workorders.capabilities import Cap
 from zhenwu.workorders.choices import WORKORDER_MACHINE, Action
-from zhenwu.workorders.forms import ActionForm, CategoryForm, IntakeForm, MetricsForm, OrderFilterForm
+from zhenwu.workorders.dispatching import suggest
+from zhenwu.workorders.forms import (
+    ActionForm,
+    CategoryForm,
+    IntakeForm,
+    MetricsForm,
+    OrderFilterForm,
+    option_stamps,
+)
 from zhenwu.workorders.models import Category, WorkOrder
+
+log = logging.getLogger(__name__)
 
 PER_PAGE = 30
 
@@ -255,13 +266,28 @@ def _optional_url(name: str) -> str:
         return ""
 
 
+def _suggestions(order: WorkOrder, place: Unit | None) -> dict[str, Any]:
+    """The top 3 units for the dispatch form, rendered with the page (not requested after it).
+
+    A suggestion is advice: when the engine fails the page still serves, saying so."""
+    try:
+        return {"suggestions": suggest(text=order.description, category=order.category, place_unit=place)}
+    except DomainError as exc:
+        return {"suggestions": [], "error": exc.message}
+    except Exception:
+        log.exception("dispatch suggestion failed for %s", order.number)
+        return {"suggestions": [], "error": "派单建议暂时不可用，请直接在下拉框中选择承办单位。"}
+
+
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, number=number)
     actions = sorted(services.allowed_actions(actor=request.user, order=order), key=_action_rank)
     forms_by_action = []
+    selects = {"unit", "assisting", "category"}
+    stamps = option_stamps() if any(selects & set(ACTION_FIELDS.get(a, [])) for a in actions) else None
     for action in actions:
-        form = ActionForm(prefix=action, initial={"category": order.category_id})
+        form = ActionForm(prefix=action, initial={"category": order.category_id}, option_stamps=stamps)
         fields = ACTION_FIELDS.get(action, ["note"])
         if order.category_id:  # classified: 答复/回复 keep it; 派单 may still correct it
             fields = [
@@ -289,6 +315,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             address=order.address,
             exclude_pk=order.pk,
         )
+    dispatching = bool({Action.DISPATCH, Action.REASSIGN} & set(actions))
+    place = selectors.place_of(order) if dispatching else None
     return render(
         request,
         "workorders/detail.html",
@@ -304,11 +332,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_reveal": show_pii and bool(order.reporter_phone or order.reporter_name),
             "confidential_hidden": order.confidential and not _is_desk(request.user),
             "similar": similar,
-            "suggest_url": _optional_url("dispatch:suggest_partial")
-            if (Action.DISPATCH in actions or Action.REASSIGN in actions)
-            else "",
+            "suggestion": _suggestions(order, place) if dispatching else None,
             "knowledge_url": _optional_url("knowledge:picker") if Action.ANSWER in actions else "",
-            "place": selectors.place_of(order) if {Action.DISPATCH, Action.REASSIGN} & set(actions) else None,
             "now": timezone.now(),
         },
     )

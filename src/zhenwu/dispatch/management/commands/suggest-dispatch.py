@@ -14,6 +14,8 @@ from zhenwu.dispatch.engine import suggest_units
 
 class Command(BaseCommand):
     help = "按派单目录和历史工单给出前三名承办单位建议（JSON）"
+    # Read-only: the system checks would import every URL and view first (about a second).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("text", help="诉求文本")
