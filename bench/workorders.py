@@ -664,6 +664,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an existing database of this size")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-reads", action="store_true")
+    parser.add_argument("--skip-page", action="store_true", help="no suggestion/order page figures")
+    parser.add_argument("--skip-gunicorn", action="store_true", help="page figures without gunicorn runs")
+    parser.add_argument("--train", action="store_true", help="train a classifier for the page figures")
     parser.add_argument(
         "--numbers-experiment",
         action="store_true",
@@ -683,7 +686,34 @@ def main() -> None:
         http_bench(args, info["leaves"])
     if not args.skip_reads:
         read_bench(args)
+    if not args.skip_page:
+        page_figures(args)
     print_figures()
+
+
+def page_figures(args: argparse.Namespace) -> None:
+    """Dispatch suggestion and order page (bench/workorders_page.py), into the closing table."""
+    from workorders_page import ensure_prerequisites, run_page_figures
+
+    ensure_prerequisites(train=args.train)
+    f = run_page_figures(reps=args.reps, log=log, gunicorn=not args.skip_gunicorn)
+    s, p, fp = f["suggest"], f["page"], f["first_page"]
+    FIGURES["suggestion warm p95 / SQL"] = (f"{s['p95']:.1f} ms / {s['sql']}", "~23 ms / 9", "< 5 ms, ≤ 1")
+    FIGURES["first suggestion, fresh worker"] = (
+        f"{f['first_suggestion']['warmed_ms']:.0f} ms",
+        "1.2–3.7 s",
+        "(preloaded)",
+    )
+    FIGURES["order page warm p95 / SQL"] = (f"{p['p95']:.0f} ms / {p['sql']}", "103–152 ms / 17", "< 150 ms")
+    FIGURES["order page, fresh process"] = (f"{fp['warmed_ms']:.0f} ms", "1.5–3.0 s", "< 400 ms")
+    if "gunicorn" in f:
+        g = f["gunicorn"]["after"]
+        FIGURES["order page, fresh gunicorn worker"] = (
+            f"{max(g.values()):.0f} ms",
+            "1.5–3.0 s",
+            "< 400 ms",
+        )
+    FIGURES["zhenwu suggest-dispatch"] = (f"{f['cli_s']:.1f} s", "6–7.6 s", "< 3 s")
 
 
 if __name__ == "__main__":
