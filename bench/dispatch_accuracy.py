@@ -29,6 +29,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -57,6 +58,16 @@ METHOD_NAMES = {
 
 Row = dict[str, str]
 Ranker = Callable[[str], list[str]]
+
+
+@dataclass
+class Record:
+    """One scored message: its part, id, unit type and the top three of every method."""
+
+    part: str
+    id: str
+    unit_type: str
+    top: dict[str, list[str]]
 
 
 def _read(path: Path) -> list[Row]:
@@ -102,7 +113,7 @@ def training_plan(parts: dict[str, list[Row]]) -> list[tuple[str, list[Row], lis
 
 def rankers(entries: Sequence[EntrySpec], train: list[Row]) -> dict[str, Ranker]:
     samples = [(r["text"], r["unit_type"]) for r in train]
-    classifier, _ = train_classifier(samples)
+    classifier, _ = train_classifier(samples, cross_validate=False)
     frequent = [t for t, _ in Counter(label for _, label in samples).most_common(3)]
 
     def cat(text: str) -> list[str]:
@@ -120,40 +131,32 @@ def rankers(entries: Sequence[EntrySpec], train: list[Row]) -> dict[str, Ranker]
     return {"a": cat, "b": combined, "c": clf_only, "base": baseline}
 
 
-def evaluate(parts: dict[str, list[Row]], entries: Sequence[EntrySpec]) -> list[dict[str, object]]:
-    """One record per scored message: part, unit type, and the top three of every method."""
-    records: list[dict[str, object]] = []
+def evaluate(parts: dict[str, list[Row]], entries: Sequence[EntrySpec]) -> list[Record]:
+    records: list[Record] = []
     for part, scored, train in training_plan(parts):
         if not scored:
             continue
         ranked_by = rankers(entries, train)
         for row in scored:
-            record: dict[str, object] = {
-                "part": part,
-                "id": row["id"],
-                "unit_type": row["unit_type"],
-                "train": len(train),
-            }
-            for method, ranker in ranked_by.items():
-                record[method] = ranker(row["text"])[:3]
-            records.append(record)
+            top = {method: ranker(row["text"])[:3] for method, ranker in ranked_by.items()}
+            records.append(Record(part, row["id"], row["unit_type"], top))
     return records
 
 
-def rates(records: Sequence[dict[str, object]], method: str) -> tuple[float, float]:
+def rates(records: Sequence[Record], method: str) -> tuple[float, float]:
     if not records:
         return 0.0, 0.0
-    top1 = sum(1 for r in records if r[method][0] == r["unit_type"])  # type: ignore[index]
-    top3 = sum(1 for r in records if r["unit_type"] in r[method])  # type: ignore[operator]
+    top1 = sum(1 for r in records if r.top[method][0] == r.unit_type)
+    top3 = sum(1 for r in records if r.unit_type in r.top[method])
     return top1 / len(records), top3 / len(records)
 
 
-def print_totals(records: list[dict[str, object]]) -> dict[str, dict[str, list[float]]]:
+def print_totals(records: list[Record]) -> dict[str, dict[str, list[float]]]:
     summary: dict[str, dict[str, list[float]]] = {}
     print(f"{'part':10} {'n':>4}  {'method':34} {'top-1':>6} {'top-3':>6}")
     groups = [*HAND_PARTS, "hand_all", *REAL_PARTS]
     for part in groups:
-        scored = [r for r in records if r["part"] == part or (part == "hand_all" and r["part"] in HAND_PARTS)]
+        scored = [r for r in records if r.part == part or (part == "hand_all" and r.part in HAND_PARTS)]
         if not scored:
             continue
         summary[part] = {}
@@ -165,23 +168,23 @@ def print_totals(records: list[dict[str, object]]) -> dict[str, dict[str, list[f
     return summary
 
 
-def print_per_type(records: list[dict[str, object]]) -> dict[str, dict[str, dict[str, list[float]]]]:
+def print_per_type(records: list[Record]) -> dict[str, dict[str, dict[str, list[float]]]]:
     tables: dict[str, dict[str, dict[str, list[float]]]] = {}
     for group, members in (
         ("hand-written", HAND_PARTS),
         ("real dev", ("real_dev",)),
         ("real test", ("real_test",)),
     ):
-        scored = [r for r in records if r["part"] in members]
+        scored = [r for r in records if r.part in members]
         if not scored:
             continue
         print(f"per unit type, {group} ({len(scored)} messages): top-1 / top-3")
         header = "".join(f"{METHOD_NAMES[m].split(' ')[0]:>14}" for m in METHODS)
         print(f"{'unit type':14} {'n':>4}{header}")
-        counts = Counter(str(r["unit_type"]) for r in scored)
+        counts = Counter(r.unit_type for r in scored)
         tables[group] = {}
         for unit_type, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            of_type = [r for r in scored if r["unit_type"] == unit_type]
+            of_type = [r for r in scored if r.unit_type == unit_type]
             cells = []
             tables[group][unit_type] = {}
             for method in METHODS:
@@ -197,16 +200,14 @@ def print_per_type(records: list[dict[str, object]]) -> dict[str, dict[str, dict
     return tables
 
 
-def print_misses(
-    records: list[dict[str, object]], parts: dict[str, list[Row]], method: str, include_test: bool
-) -> None:
+def print_misses(records: list[Record], parts: dict[str, list[Row]], method: str, include_test: bool) -> None:
     texts = {(p, r["id"]): r["text"] for p, rows in parts.items() for r in rows}
     for r in records:
-        if r["part"] == "real_test" and not include_test:
+        if r.part == "real_test" and not include_test:
             continue
-        if r["unit_type"] not in r[method]:  # type: ignore[operator]
-            text = texts[(str(r["part"]), str(r["id"]))]
-            print(f"  MISS {r['part']} #{r['id']} [{r['unit_type']}] got {r[method]}: {text}")
+        if r.unit_type not in r.top[method]:
+            text = texts[(r.part, r.id)]
+            print(f"  MISS {r.part} #{r.id} [{r.unit_type}] got {r.top[method]}: {text}")
 
 
 def main() -> None:
