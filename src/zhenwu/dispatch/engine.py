@@ -26,8 +26,13 @@ log = logging.getLogger(__name__)
 # Unit types filled in, in this order, when the text matches fewer than three.
 FALLBACK_TYPES: tuple[str, ...] = (UnitType.TOWNSHIP, UnitType.OTHER, UnitType.URBAN_MANAGEMENT)
 # How much the classifier counts against the catalogue, growing with the history it learned from.
-CLASSIFIER_MAX_WEIGHT = 0.7
+# The catalogue leads: the classifier reorders close calls and, when fairly sure, brings its own
+# best type into the top three (CLASSIFIER_SURE) — what a town's history knows that the catalogue
+# does not (which office actually answers street lights there, say).
+CLASSIFIER_MAX_WEIGHT = 0.4
 CLASSIFIER_HALF_WEIGHT_SAMPLES = 300
+CLASSIFIER_SURE = 0.3
+TOP = 3
 CATEGORY_EXACT_BONUS = 3.0
 CATEGORY_PARENT_BONUS = 1.5
 # Words of the text that occur in a type's catalogue text (phrases cut by jieba, responsibilities)
@@ -596,10 +601,25 @@ def rank_types(
         ranked.append(TypeScore(unit_type, combined, reasons, base.entry))
     order = {t: i for i, t in enumerate(FALLBACK_TYPES)}
     ranked.sort(key=lambda s: (-s.score, order.get(s.unit_type, len(order))))
+    if predicted and catalogue:
+        _bring_in_classifier_best(ranked, predicted)
     for item in ranked:
         if item.score <= 0:
             item.reasons = ["未命中目录关键词，按兜底规则建议由镇统筹或其他单位研判"]
     return ranked
+
+
+def _bring_in_classifier_best(ranked: list[TypeScore], predicted: dict[str, float]) -> None:
+    """Put the classifier's best type third when it is fairly sure and the combination left it out."""
+    best = max(predicted, key=lambda t: predicted[t])
+    if predicted[best] < CLASSIFIER_SURE or len(ranked) < TOP:
+        return
+    position = next(i for i, item in enumerate(ranked) if item.unit_type == best)
+    if position < TOP:
+        return
+    item = ranked.pop(position)
+    item.score = max(item.score, ranked[TOP - 1].score)
+    ranked.insert(TOP - 1, item)
 
 
 # ---------------------------------------------------------------------------- database side
