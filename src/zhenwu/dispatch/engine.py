@@ -13,6 +13,7 @@ import io
 import logging
 import math
 import pickle  # noqa: S403 - models are written by our own training service, checked by SHA-256
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,8 +27,13 @@ log = logging.getLogger(__name__)
 # Unit types filled in, in this order, when the text matches fewer than three.
 FALLBACK_TYPES: tuple[str, ...] = (UnitType.TOWNSHIP, UnitType.OTHER, UnitType.URBAN_MANAGEMENT)
 # How much the classifier counts against the catalogue, growing with the history it learned from.
-CLASSIFIER_MAX_WEIGHT = 0.7
+# The catalogue leads: the classifier reorders close calls and, when fairly sure, brings its own
+# best type into the top three (CLASSIFIER_SURE) — what a town's history knows that the catalogue
+# does not (which office actually answers street lights there, say).
+CLASSIFIER_MAX_WEIGHT = 0.4
 CLASSIFIER_HALF_WEIGHT_SAMPLES = 300
+CLASSIFIER_SURE = 0.3
+TOP = 3
 CATEGORY_EXACT_BONUS = 3.0
 CATEGORY_PARENT_BONUS = 1.5
 # Words of the text that occur in a type's catalogue text (phrases cut by jieba, responsibilities)
@@ -38,6 +44,49 @@ EXCLUSION_FACTOR = 0.3
 SECONDARY_ENTRY_FACTOR = 0.3
 CATALOGUE_DAMPING = 1.0
 MAX_TEXT_LENGTH = 5000
+
+# 属地: a matter that lies in a village or community, or that the citizen puts to the town, street
+# or village itself, is first handled there (the 镇/街道 or the 村/社区 of its 网格). Such wording
+# lifts the township type to a share of the best catalogue score: next to the specialised unit for
+# a place (LOCAL_PLACE_SHARE), level with it when the town itself is addressed (LOCAL_ADDRESS_SHARE).
+LOCAL_ADDRESS_WORDS: tuple[str, ...] = (
+    "镇领导",
+    "镇政府",
+    "镇人民政府",
+    "镇党委",
+    "镇长",
+    "乡政府",
+    "乡里",
+    "乡镇",
+    "街道办",
+    "办事处",
+    "街道领导",
+    "村干部",
+    "村支书",
+    "村书记",
+    "村主任",
+    "村两委",
+    "村里领导",
+    "大队干部",
+    "居委会",
+    "社区书记",
+    "社区工作人员",
+    "网格员",
+    "镇村",
+    "村级",
+)
+LOCAL_VILLAGE_PATTERN = re.compile(
+    r"(?<![新农])村(?!民警)|大队|生产队|屯|[一二三四五六七八九十0-9]+[组队](?![织长成员电人])|村民小组"
+)
+# Trunk roads are not the village's, even when they pass one.
+NOT_VILLAGE_DUTY_PATTERN = re.compile(r"国道|省道|县道|高速|快速路|隧道")
+LOCAL_PLACE_PATTERN = re.compile(r"社区|居委|安置小区|老旧小区|宿舍|家属院|院子")
+# The village's own duties (村内道路和公共设施、人居环境): when the best specialised type is one of
+# these and the place is a village, the village comes first.
+VILLAGE_DUTY_TYPES: tuple[str, ...] = (UnitType.URBAN_MANAGEMENT, UnitType.TRANSPORT)
+LOCAL_PLACE_SHARE = 0.9
+LOCAL_ADDRESS_SHARE = 1.0
+LOCAL_ALONE_SCORE = 1.0  # township's score when the place is local and nothing else matched
 
 # Everyday words of complaints that say nothing about who is responsible.
 GENERIC_WORDS = [
@@ -265,6 +314,14 @@ def tokens(text: str) -> list[str]:
     return [t for t in jieba.lcut_for_search(text) if len(t.strip()) >= 2 and t not in STOPWORDS]
 
 
+def precise_words(text: str) -> list[str]:
+    """The words of a text cut in jieba's precise mode (no overlapping pieces), without stopwords."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [t for t in jieba.lcut(text) if len(t.strip()) >= 2 and t not in STOPWORDS]
+
+
 def _phrase_weight(phrase: str) -> float:
     return min(3.0, max(1.0, 1.0 + 0.5 * (len(phrase) - 2)))
 
@@ -316,8 +373,8 @@ def _type_vocabulary(entries: tuple[EntrySpec, ...]) -> dict[str, dict[str, Entr
     vocabulary: dict[str, dict[str, EntrySpec]] = {}
     for entry in entries:
         text = " ".join([entry.title, entry.responsibilities, *entry.keywords, *entry.synonyms])
-        for word in jieba.lcut_for_search(text):
-            if len(word) >= 2 and word not in STOPWORDS:
+        for word in precise_words(text):
+            if len(word) >= 2:
                 vocabulary.setdefault(word, {}).setdefault(entry.unit_type, entry)
     return vocabulary
 
@@ -359,7 +416,7 @@ def catalogue_type_scores(
     """Raw catalogue score per unit type: the best entry plus a share of the others that match,
     plus the words the text shares with the type's catalogue text."""
     lowered = text.lower()
-    text_tokens = tokens(text)
+    text_tokens = precise_words(text)
     per_type: dict[str, list[tuple[float, list[str], EntrySpec]]] = {}
     for entry in entries:
         score, reasons = score_entry(entry, lowered, text_tokens, category_code)
@@ -384,7 +441,46 @@ def catalogue_type_scores(
         elif entry.responsibilities:
             first = entry.responsibilities.split("。", 1)[0]
             item.reasons.append(f"目录职责：{first[:60]}{'…' if len(first) > 60 else ''}")
+    _local_share(text, entries, result)
     return result
+
+
+def local_wording(text: str) -> tuple[str, str]:
+    """("address" | "village" | "place" | "", the words found): how the text puts the matter to
+    the town, a village or a community (属地)."""
+    addressed = [w for w in LOCAL_ADDRESS_WORDS if w in text]
+    if addressed:
+        return "address", "、".join(addressed[:3])
+    for kind, pattern in (("village", LOCAL_VILLAGE_PATTERN), ("place", LOCAL_PLACE_PATTERN)):
+        found = pattern.search(text)
+        if found:
+            return kind, found.group(0)
+    return "", ""
+
+
+def _local_share(text: str, entries: Sequence[EntrySpec], result: dict[str, TypeScore]) -> None:
+    """Lift township to a share of the best other type when the wording is local (属地)."""
+    township = [e for e in entries if e.unit_type == UnitType.TOWNSHIP]
+    kind, words = local_wording(text) if township else ("", "")
+    if not kind:
+        return
+    others = {t: s.score for t, s in result.items() if t != UnitType.TOWNSHIP}
+    best_type = max(others, key=lambda t: others[t]) if others else None
+    village_duty = kind == "village" and best_type in VILLAGE_DUTY_TYPES
+    if kind == "address" or (village_duty and not NOT_VILLAGE_DUTY_PATTERN.search(text)):
+        share = LOCAL_ADDRESS_SHARE
+    else:
+        share = LOCAL_PLACE_SHARE
+    floor = share * others[best_type] if best_type else LOCAL_ALONE_SCORE
+    item = result.get(UnitType.TOWNSHIP)
+    if item is not None and item.score >= floor:
+        return
+    entry = next((e for e in township if "村" in e.responsibilities), township[0])
+    if item is None:
+        item = result[UnitType.TOWNSHIP] = TypeScore(UnitType.TOWNSHIP, 0.0, [], entry)
+    item.score = floor
+    reason = f"属地：诉求提到“{words}”，由所在镇街或村（社区）先行处置"
+    item.reasons = [reason, *[r for r in item.reasons if not r.startswith("属地")]]
 
 
 # ---------------------------------------------------------------------------- classifier
@@ -410,18 +506,34 @@ class TrainedClassifier:
         return pickle.loads(blob)  # type: ignore[no-any-return]  # noqa: S301 - our own blob, hash-checked
 
 
+def classifier_words(text: str) -> list[str]:
+    """Word features of the classifier: the words jieba cuts, without stopwords."""
+    return tokens(text)
+
+
 def build_pipeline() -> Any:
+    """Words and character n-grams, TF-IDF weighted, into a logistic model fitted by SGD.
+
+    Classes are weighted by their inverse frequency so that a town whose history is mostly one
+    kind of request still learns the rarer ones.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import make_pipeline, make_union
 
-    return make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1),
-        LogisticRegression(max_iter=2000, C=10.0),
+    features = make_union(
+        TfidfVectorizer(tokenizer=classifier_words, token_pattern=None, lowercase=False, sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
     )
+    model = SGDClassifier(
+        loss="log_loss", alpha=1e-4, class_weight="balanced", max_iter=50, tol=None, random_state=0
+    )
+    return make_pipeline(features, model)
 
 
-def train_classifier(samples: Sequence[tuple[str, str]]) -> tuple[TrainedClassifier, float | None]:
+def train_classifier(
+    samples: Sequence[tuple[str, str]], *, cross_validate: bool = True
+) -> tuple[TrainedClassifier, float | None]:
     """Fit on (text, unit_type) pairs; returns the classifier and its cross-validated accuracy."""
     texts = [t for t, _ in samples]
     labels = [label for _, label in samples]
@@ -432,7 +544,7 @@ def train_classifier(samples: Sequence[tuple[str, str]]) -> tuple[TrainedClassif
         raise DomainError("历史工单至少要涉及两类承办单位才能训练分类模型；在此之前仅按派单目录建议。")
     cv_accuracy: float | None = None
     smallest = min(counts.values())
-    if smallest >= 2 and len(samples) >= 10:
+    if cross_validate and smallest >= 2 and len(samples) >= 10:
         from sklearn.model_selection import StratifiedKFold, cross_val_score
 
         folds = StratifiedKFold(n_splits=min(5, smallest), shuffle=True, random_state=0)
@@ -490,10 +602,25 @@ def rank_types(
         ranked.append(TypeScore(unit_type, combined, reasons, base.entry))
     order = {t: i for i, t in enumerate(FALLBACK_TYPES)}
     ranked.sort(key=lambda s: (-s.score, order.get(s.unit_type, len(order))))
+    if predicted and catalogue:
+        _bring_in_classifier_best(ranked, predicted)
     for item in ranked:
         if item.score <= 0:
             item.reasons = ["未命中目录关键词，按兜底规则建议由镇统筹或其他单位研判"]
     return ranked
+
+
+def _bring_in_classifier_best(ranked: list[TypeScore], predicted: dict[str, float]) -> None:
+    """Put the classifier's best type third when it is fairly sure and the combination left it out."""
+    best = max(predicted, key=lambda t: predicted[t])
+    if predicted[best] < CLASSIFIER_SURE or len(ranked) < TOP:
+        return
+    position = next(i for i, item in enumerate(ranked) if item.unit_type == best)
+    if position < TOP:
+        return
+    item = ranked.pop(position)
+    item.score = max(item.score, ranked[TOP - 1].score)
+    ranked.insert(TOP - 1, item)
 
 
 # ---------------------------------------------------------------------------- database side

@@ -177,7 +177,7 @@ def classifier_train(
         blob=blob,
         sha256=hashlib.sha256(blob).hexdigest(),
         trained_by=actor if getattr(actor, "is_authenticated", False) else None,
-        note="按职能类型训练（字符 n-gram + 逻辑回归）",
+        note="按职能类型训练（词语与字符 n-gram + 逻辑回归）",
     )
     # Keep the newest few models; older blobs only take space.
     stale = ClassifierModel.objects.order_by("-trained_at", "-id").values_list("pk", flat=True)[5:]
