@@ -67,7 +67,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     return changed
 
 
-def audit_record(
+def audit_build(
     *,
     actor: Any,
     action: str,
@@ -80,7 +80,13 @@ def audit_record(
     result: str = AuditResult.SUCCESS,
     message: str = "",
     extra: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
+    """The row ``audit_record`` writes, not yet saved, with its write MAC.
+
+    ``at`` is the event's time (default now). A loader that writes many rows at once (the demo's
+    history) builds them here, inserts them with ``bulk_create`` and seals them like any other row.
+    """
     ctx = current_request.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -96,7 +102,7 @@ def audit_record(
     if actor is not None and not is_user and getattr(actor, "username", "") == "system":
         actor_name = "系统"
     event = AuditEvent(
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
         actor=actor if is_user else None,
         actor_name=actor_name[:80],
         # Stored forms, so the MAC computed now matches the row read back later.
@@ -113,6 +119,36 @@ def audit_record(
         nonce=secrets.token_hex(16),
     )
     event.row_mac = row_mac(event)
+    return event
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    result: str = AuditResult.SUCCESS,
+    message: str = "",
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = audit_build(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        result=result,
+        message=message,
+        extra=extra,
+    )
     event.save(force_insert=True)
     transaction.on_commit(schedule_seal)
     return event
