@@ -25,6 +25,7 @@ from zhenwu.core.context import current_request
 from zhenwu.core.pii import mask_value
 
 HEAD_ID = 1
+SEAL_BATCH = 2000
 
 
 def _jsonable(value: Any) -> Any:
@@ -150,13 +151,33 @@ def audit_record(
         extra=extra,
     )
     event.save(force_insert=True)
-    transaction.on_commit(schedule_seal)
+    seal_after_commit()
     return event
+
+
+_SEAL_ENTRY = "_zhenwu_audit_seal_entry"
+
+
+def seal_after_commit() -> None:
+    """Seal once the current transaction commits: one seal per transaction, not one per row.
+
+    A transaction that writes thousands of rows (the demo, an import) would otherwise run thousands
+    of seals at its commit. The callback Django keeps for this transaction is remembered on the
+    connection; while it is still pending (not dropped by a savepoint rollback) no other is added.
+    """
+    connection = transaction.get_connection()
+    entry = getattr(connection, _SEAL_ENTRY, None)
+    if connection.in_atomic_block and entry is not None and entry in connection.run_on_commit:
+        return
+    transaction.on_commit(schedule_seal)
+    if connection.in_atomic_block:
+        setattr(connection, _SEAL_ENTRY, connection.run_on_commit[-1])
 
 
 def schedule_seal() -> None:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
-        audit_seal()
+        while audit_seal() >= SEAL_BATCH:  # a full batch: more rows may be waiting
+            pass
     # With a broker, Celery beat seals every few seconds (see CELERY_BEAT_SCHEDULE).
 
 
@@ -221,7 +242,7 @@ def ensure_chain_head() -> AuditChainHead:
     return head
 
 
-def audit_seal(*, batch: int = 2000) -> int:
+def audit_seal(*, batch: int = SEAL_BATCH) -> int:
     """Chain pending rows. Only sealers lock the head row; concurrent sealers skip instead of waiting."""
     sealed = 0
     with transaction.atomic():
