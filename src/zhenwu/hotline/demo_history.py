@@ -415,11 +415,16 @@ class _History:
         responsible = unit
         milestones = [("现场勘查、制定方案", today + timedelta(days=max(2, span // 4)))]
         place = self.places.get(issue.text, "")
+        problem = PROBLEMS.get(category, "群众反映")
+        if place and place in issue.text:
+            title = f"（示例）{span}天内解决{place}{problem}问题"
+        else:
+            title = f"（示例）{span}天内研究解决来电反映的{problem}问题并答复"
         commitment = services.commitment_create(
             actor=self.staff,
             episode=episode,
             issue=issue,
-            title=f"（示例）{span}天内解决{place}{PROBLEMS.get(category, '群众反映')}问题",
+            title=title,
             responsible_unit=responsible,
             responsible_person=f"{TITLE_MARK}{unit.name}负责人",
             deadline=deadline,

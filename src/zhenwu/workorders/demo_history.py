@@ -174,6 +174,7 @@ class _Town:
         self.users = {u.username: u for u in User.objects.filter(is_demo=True)}
         self.app = Open311App.objects.filter(is_sample=True).first()
         self.max_rework = settings.ZHENWU_MAX_REWORK
+        self.moods: dict[str, float] = {}
 
     def user(self, name: str) -> Any:
         return self.users.get(name) or self.users.get("town_admin")
@@ -183,6 +184,13 @@ class _Town:
         from zhenwu.accounts.town_demo import demo_handler
 
         return self.user(demo_handler(unit.code))
+
+    def mood(self, moment: datetime) -> float:
+        """A factor on the month's share of 不满意 (0.6 to 1.6), the same for every order of the month."""
+        month = timezone.localtime(moment).strftime("%Y-%m")
+        if month not in self.moods:
+            self.moods[month] = random.Random(f"{HISTORY_SEED}-{month}").uniform(0.6, 1.6)
+        return self.moods[month]
 
     def after(self, start: datetime, hours: float) -> datetime:
         return self.calendar.add_working_hours(start, max(0.0, hours))
@@ -435,13 +443,19 @@ def _live(town: _Town, life: _Life, created: datetime, channel: str, village: st
         if not run.step_at(t):
             return
         late = o.replied_at is not None and o.deadline is not None and o.replied_at > o.deadline
-        table = (
-            [(Satisfaction.SATISFIED, 55), (Satisfaction.BASIC, 25), (Satisfaction.UNSATISFIED, 20)]
-            if late
-            else [(Satisfaction.SATISFIED, 76), (Satisfaction.BASIC, 16), (Satisfaction.UNSATISFIED, 8)]
-        )
-        if round_no:
-            table = [(Satisfaction.SATISFIED, 55), (Satisfaction.BASIC, 30), (Satisfaction.UNSATISFIED, 15)]
+        # How demanding the month's callers are varies a little (a hot summer, a festival).
+        mood = town.mood(t)
+        table = [
+            (Satisfaction.SATISFIED, 58 if late else 76),
+            (Satisfaction.BASIC, 22 if late else 14),
+            (Satisfaction.UNSATISFIED, (24 if late else 10) * mood),
+        ]
+        if round_no:  # after 重办 some stay unsatisfied: the order closes as 不满意
+            table = [
+                (Satisfaction.SATISFIED, 40),
+                (Satisfaction.BASIC, 25),
+                (Satisfaction.UNSATISFIED, 35 * mood),
+            ]
         satisfaction = _pick(rng, table)
         by_desk = o.channel in STAFF_CHANNELS or rng.random() < 0.6
         action = Action.CALLBACK if by_desk else Action.RATE

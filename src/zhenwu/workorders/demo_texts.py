@@ -19,7 +19,7 @@ PLACES: dict[str, list[str]] = {
         "丫河村三组",
         "丫河村文化广场",
         "丫河便民服务站门口",
-        "丫河村老年活动室旁",
+        "丫河村老年活动室门口",
     ],
     "NT-LJX": [
         "卢家巷菜场",
@@ -32,7 +32,7 @@ PLACES: dict[str, list[str]] = {
     "NT-XH": ["西河村一组", "西河村村道", "西河村农田边", "西河村桥头"],
     "NT-NZ": ["南庄社区3号楼", "南庄社区小区大门", "南庄社区地下车库", "南庄社区9幢"],
     "NT-XC": ["新城社区东侧工地", "新城社区12幢", "新城社区幼儿园门口", "新城社区北门"],
-    "": ["青洋路与人民路路口", "人民路", "牛塘镇区", "牛塘农贸市场", "牛塘镇政府对面", "青洋路公交站"],
+    "": ["青洋路与人民路路口", "人民路", "牛塘镇区", "牛塘农贸市场", "牛塘镇政府门口", "青洋路公交站"],
 }
 VILLAGE_NAMES = {
     "NT-YH": "丫河村",
@@ -62,7 +62,7 @@ COMPLAINTS: dict[str, list[str]] = {
         "{place}的护栏断了好几根，一直没人修。",
     ],
     "municipal.streetlight": [
-        "{place}旁的路灯不亮已经{n}天了，晚上走路很不安全。",
+        "{place}的路灯不亮已经{n}天了，晚上走路很不安全。",
         "{place}有{n}盏路灯坏了，一到晚上黑灯瞎火，电动车经过很危险。",
         "{place}的路灯白天也亮着，太浪费电了，麻烦来看一下。",
         "{place}路灯一闪一闪的，晚上看着心慌，请尽快修理。",
@@ -116,7 +116,7 @@ COMPLAINTS: dict[str, list[str]] = {
         "{place}周边的绿地被破坏得很厉害。",
     ],
     "ecology.noise": [
-        "{place}旁边工地晚上{late}点还在施工，吵得睡不着。",
+        "{place}附近的工地晚上{late}点还在施工，吵得睡不着。",
         "{place}的广场舞音响开得太大，晚上{late}点多还在放。",
         "{place}附近的小作坊机器声音很大，从早响到晚。",
         "{place}有家KTV每天半夜还在唱，吵得睡不着。",
@@ -126,7 +126,7 @@ COMPLAINTS: dict[str, list[str]] = {
         "{place}附近厂子排出的废气很刺鼻，晚上特别明显。",
         "{place}的河道水面发黑有异味，怀疑有人偷排污水。",
         "{place}的小饭店油烟直排，楼上住户窗户都不敢开。",
-        "{place}旁边的养殖场臭味很大，夏天更严重。",
+        "{place}附近的养殖场臭味很大，夏天更严重。",
     ],
     "ecology.burning": [
         "{place}有人露天焚烧秸秆，烟很大，呛得人咳嗽。",
@@ -362,7 +362,7 @@ def complaint(rng: random.Random, code: str, place: str, village: str) -> str:
         late=rng.choice(["十", "十一", "十二"]),
         minutes=rng.choice([25, 30, 40, 50]),
     )
-    if text.endswith("？"):
+    if "？" in text:
         return text + rng.choice(QUESTION_CLOSERS)
     return rng.choice(OPENERS) + text + rng.choice(CLOSERS)
 
