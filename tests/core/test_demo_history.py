@@ -208,6 +208,25 @@ def test_the_history_is_loaded_once(town: dict[str, int]) -> None:
     assert load_episodes(months=MONTHS) == 0
 
 
+def test_the_history_is_the_same_for_the_same_seed(town: dict[str, int]) -> None:
+    from zhenwu.workorders.demo_history import simulate
+
+    now = timezone.now()
+
+    def run(seed: int) -> list[tuple[Any, ...]]:
+        lives, _numbers = simulate(months=1, now=now, seed=seed)
+        return [
+            (o.number, o.description, o.status, o.lead_unit_id, o.deadline, [s.action for s in life.steps])
+            for life in lives
+            for o in [life.order]
+        ]
+
+    first = run(7)
+    assert len(first) > 200
+    assert run(7) == first
+    assert run(8) != first
+
+
 def test_zhenwu_demo_loads_twelve_months_unless_told(db: Any) -> None:
     from zhenwu.accounts.management.commands.demo import Command
 

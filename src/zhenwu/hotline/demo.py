@@ -243,6 +243,16 @@ def load_history(admin: Any, *, months: int) -> dict[str, int]:
 
 
 def describe() -> list[str]:
-    return [
+    from zhenwu.hotline.demo_history import TITLE_MARK
+    from zhenwu.hotline.models import Commitment, Episode
+
+    lines = [
         "政风热线：已发布原稿《牛塘镇上线“政风热线”》；示例上线计划与追踪反馈标注为示例数据。公开页面 /public/hotline/"
     ]
+    history = Episode.objects.filter(is_sample=True, title__startswith=TITLE_MARK, title__contains="月 ")
+    if history.exists():
+        commitments = Commitment.objects.filter(episode__in=history).count()
+        lines.append(
+            f"  示例历史：{history.count()} 期节目，{commitments} 项承诺事项（已承诺、推进中、待核验、已办结）"
+        )
+    return lines

@@ -530,4 +530,14 @@ def load_history(*, months: int, now: datetime | None = None, seed: int = HISTOR
     now = now or timezone.now()
     if Episode.objects.filter(is_sample=True, title__startswith=TITLE_MARK, title__contains="月 ").exists():
         return 0
-    return _History(months=months, now=now, seed=seed).plan()
+    episodes = _History(months=months, now=now, seed=seed).plan()
+    from zhenwu.audit.services import audit_record
+    from zhenwu.core.actors import SYSTEM
+
+    audit_record(
+        actor=SYSTEM,
+        action="hotline.demo_history",
+        object_type="hotline.episode",
+        message=f"载入示例历史节目 {episodes} 期（示例数据）",
+    )
+    return episodes

@@ -764,11 +764,12 @@ def _audit_after(step: _Step) -> dict[str, Any]:
 @transaction.atomic
 def write(lives: list[_Life], numbers: _Numbers) -> dict[str, int]:
     """Insert the orders, their timelines, 协办 units, dispatch decisions and audit rows; seal the chain."""
-    from zhenwu.audit.services import audit_build, audit_seal
+    from zhenwu.audit.services import audit_build, audit_record, audit_seal
     from zhenwu.core.demodata import historic_timestamps
     from zhenwu.dispatch.models import DispatchDecision
     from zhenwu.dispatch.services import decision_audit_after, decision_build
     from zhenwu.workorders.models import OrderEvent, WorkOrder
+    from zhenwu.workorders.selectors import counts_changed
 
     with historic_timestamps(WorkOrder, OrderEvent, DispatchDecision):
         WorkOrder.objects.bulk_create([life.order for life in lives], batch_size=500)
@@ -887,6 +888,14 @@ def write(lives: list[_Life], numbers: _Numbers) -> dict[str, int]:
     while audit_seal(batch=5000):
         pass
     outcomes = Counter(life.order.status for life in lives)
+    audit_record(
+        actor=SYSTEM,
+        action="workorders.demo_history",
+        object_type="workorders.workorder",
+        message=f"载入示例历史工单 {len(lives)} 件（示例数据）",
+        extra={"orders": len(lives), "events": len(events), "audit_rows": len(audits)},
+    )
+    transaction.on_commit(counts_changed)
     return {
         "history_orders": len(lives),
         "history_events": len(events),
@@ -897,14 +906,12 @@ def write(lives: list[_Life], numbers: _Numbers) -> dict[str, int]:
 
 
 def load_history(*, months: int, now: datetime | None = None, seed: int = HISTORY_SEED) -> dict[str, int]:
-    """Write ``months`` of sample orders before now, once (a database that has them is left alone)."""
-    from zhenwu.workorders.models import WorkOrder
+    """Write ``months`` of sample orders before now, once: the load is audited, and a database whose
+    audit log records it is left alone."""
+    from zhenwu.audit.models import AuditEvent
 
-    if months <= 0:
+    if months <= 0 or AuditEvent.objects.filter(action="workorders.demo_history").exists():
         return {"history_orders": 0}
     now = now or timezone.now()
-    today_start = datetime.combine(timezone.localdate(now), time.min, timezone.get_current_timezone())
-    if WorkOrder.objects.filter(is_sample=True, created_at__lt=today_start).exists():
-        return {"history_orders": 0}
     lives, numbers = simulate(months=months, now=now, seed=seed)
     return write(lives, numbers)
