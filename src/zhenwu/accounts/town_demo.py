@@ -110,6 +110,22 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     ),
 ]
 
+# Who acts for a unit in the demo's history: the unit's own demo account, or its village's (a grid or
+# 便民服务站 of 丫河村 is handled by the 丫河村 cadre), else the town's business administrator.
+DEMO_HANDLERS = {
+    "NT-CGB": "cgb_staff",
+    "NT-YH": "yahe_cadre",
+    "NT-LJX": "ljx_cadre",
+    "NT-YH-G01": "yahe_grid",
+}
+
+
+def demo_handler(unit_code: str) -> str:
+    """The username of the demo account that handles the unit's work (see DEMO_HANDLERS)."""
+    village = unit_code.rsplit("-", 1)[0] if unit_code.count("-") == 2 else ""
+    return DEMO_HANDLERS.get(unit_code) or DEMO_HANDLERS.get(village) or "town_admin"
+
+
 # (code, name, kind, unit_type, handles_requests, is_sample, parent_code)
 T, D, V, C, G, S, E = (
     UnitKind.TOWN,
@@ -202,8 +218,14 @@ def _bootstrap_admin() -> Any:
     return admin
 
 
+HISTORY_MONTHS = 12  # what `zhenwu demo` loads; tests load none or a month or two
+
+
 @transaction.atomic
-def load_demo() -> dict[str, int]:
+def load_demo(*, history_months: int = 0) -> dict[str, int]:
+    """The town, its people and every part's demo; with ``history_months``, that many months of
+    history before today as well (each part's ``load_history`` runs right after its ``load_demo``,
+    so the assessment's months are scored on the work orders' history)."""
     from zhenwu.accounts import services as account_services
     from zhenwu.accounts.models import User
     from zhenwu.orgs import services as org_services
@@ -255,6 +277,8 @@ def load_demo() -> dict[str, int]:
             counts["memberships"] += 1
     for module in part_modules("demo"):
         counts.update(module.load_demo(admin))
+        if history_months > 0 and hasattr(module, "load_history"):
+            counts.update(module.load_history(admin, months=history_months))
     return counts
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from zhenwu.assessment import services
 from zhenwu.assessment.choices import IndicatorKind, IndicatorSource, RectificationStatus
 from zhenwu.assessment.models import AssessmentMonth, Finding, Indicator, Scheme
+from zhenwu.core.demodata import sample_photo
 from zhenwu.core.selectors import get_work_calendar
 
 D = Decimal
@@ -102,32 +103,6 @@ PLACES = [
     "河塘西岸",
     "老街巷口",
 ]
-
-
-def sample_photo(seed: int, width: int = 480, height: int = 320) -> bytes:
-    """A generated stand-in for an inspection photo (a colour gradient, PNG), labelled 示例 by its name."""
-    import struct
-    import zlib
-
-    rng = random.Random(seed)
-    base = (rng.randrange(60, 160), rng.randrange(90, 170), rng.randrange(50, 120))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    rows = []
-    for y in range(height):
-        shade = y * 80 // height
-        row = bytes((min(255, base[0] + shade), min(255, base[1] + shade // 2), base[2]))
-        rows.append(b"\x00" + row * width)
-    raw = zlib.compress(b"".join(rows), 6)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
 def build_scheme(*, actor: Any, year: int, is_sample: bool = False) -> Scheme:

@@ -26,6 +26,7 @@ from zhenwu.core.db import insert
 from zhenwu.core.pii import mask_value
 
 HEAD_ID = 1
+SEAL_BATCH = 2000
 
 
 def _jsonable(value: Any) -> Any:
@@ -68,6 +69,61 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     return changed
 
 
+def audit_build(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    result: str = AuditResult.SUCCESS,
+    message: str = "",
+    extra: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """The row ``audit_record`` writes, not yet saved, with its write MAC.
+
+    ``at`` is the event's time (default now). A loader that writes many rows at once (the demo's
+    history) builds them here, inserts them with ``bulk_create`` and seals them like any other row.
+    """
+    ctx = current_request.get()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    changes: dict[str, Any] = {}
+    if before is not None or after is not None:
+        changes["diff"] = diff(before, after)
+    if extra:
+        changes["extra"] = _jsonable(extra)
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_name = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else ""
+    if actor is not None and not is_user and getattr(actor, "username", "") == "system":
+        actor_name = "系统"
+    event = AuditEvent(
+        created_at=at or timezone.now(),
+        actor=actor if is_user else None,
+        actor_name=actor_name[:80],
+        # Stored forms, so the MAC computed now matches the row read back later.
+        ip=AuditEvent._meta.get_field("ip").get_prep_value(ctx.ip or None),
+        user_agent=(ctx.user_agent or "")[:300],
+        request_id=(ctx.request_id or "")[:32],
+        action=action[:60],
+        object_type=object_type[:60],
+        object_id=object_id[:64],
+        object_repr=object_repr[:200],
+        result=result,
+        message=message[:500],
+        changes=json.loads(json.dumps(changes, ensure_ascii=False)),
+        nonce=secrets.token_hex(16),
+    )
+    event.row_mac = row_mac(event)
+    return event
+
+
 def audit_record(
     *,
     actor: Any,
@@ -85,46 +141,47 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit row (in the caller's transaction). ``with_pk=False`` does not read the new
     row's id back, so a pipelined transaction (core.db.pipelined) need not wait for it."""
-    ctx = current_request.get()
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
-    changes: dict[str, Any] = {}
-    if before is not None or after is not None:
-        changes["diff"] = diff(before, after)
-    if extra:
-        changes["extra"] = _jsonable(extra)
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    actor_name = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else ""
-    if actor is not None and not is_user and getattr(actor, "username", "") == "system":
-        actor_name = "系统"
-    event = AuditEvent(
-        created_at=timezone.now(),
-        actor=actor if is_user else None,
-        actor_name=actor_name[:80],
-        # Stored forms, so the MAC computed now matches the row read back later.
-        ip=AuditEvent._meta.get_field("ip").get_prep_value(ctx.ip or None),
-        user_agent=(ctx.user_agent or "")[:300],
-        request_id=(ctx.request_id or "")[:32],
-        action=action[:60],
-        object_type=object_type[:60],
-        object_id=object_id[:64],
-        object_repr=object_repr[:200],
+    event = audit_build(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after=after,
         result=result,
-        message=message[:500],
-        changes=json.loads(json.dumps(changes, ensure_ascii=False)),
-        nonce=secrets.token_hex(16),
+        message=message,
+        extra=extra,
     )
-    event.row_mac = row_mac(event)
     insert(event, returning_pk=with_pk)
-    transaction.on_commit(schedule_seal)
+    seal_after_commit()
     return event
+
+
+_SEAL_ENTRY = "_zhenwu_audit_seal_entry"
+
+
+def seal_after_commit() -> None:
+    """Seal once the current transaction commits: one seal per transaction, not one per row.
+
+    A transaction that writes thousands of rows (the demo, an import) would otherwise run thousands
+    of seals at its commit. The callback Django keeps for this transaction is remembered on the
+    connection; while it is still pending (not dropped by a savepoint rollback) no other is added.
+    """
+    connection = transaction.get_connection()
+    entry = getattr(connection, _SEAL_ENTRY, None)
+    if connection.in_atomic_block and entry is not None and entry in connection.run_on_commit:
+        return
+    transaction.on_commit(schedule_seal)
+    if connection.in_atomic_block:
+        setattr(connection, _SEAL_ENTRY, connection.run_on_commit[-1])
 
 
 def schedule_seal() -> None:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
-        audit_seal()
+        while audit_seal() >= SEAL_BATCH:  # a full batch: more rows may be waiting
+            pass
     # With a broker, Celery beat seals every few seconds (see CELERY_BEAT_SCHEDULE).
 
 
@@ -189,7 +246,7 @@ def ensure_chain_head() -> AuditChainHead:
     return head
 
 
-def audit_seal(*, batch: int = 2000) -> int:
+def audit_seal(*, batch: int = SEAL_BATCH) -> int:
     """Chain pending rows. Only sealers lock the head row; concurrent sealers skip instead of waiting."""
     sealed = 0
     with transaction.atomic():

@@ -6,8 +6,10 @@ A part is a Django app under ``zhenwu.<name>``. Each hook is an optional module 
   ``ROLE_GRANTS`` (built-in role code -> capability codes given when the role is created).
 - ``<part>.nav``: ``section(user) -> NavSection | None`` for the side navigation and
   ``todo_cards(user) -> list[dict]`` for the workbench (title, value, url, hint).
-- ``<part>.demo``: ``load_demo(admin) -> dict[str, int]`` (idempotent, through services) and
-  optionally ``describe() -> list[str]`` for lines printed after the demo is loaded.
+- ``<part>.demo``: ``load_demo(admin) -> dict[str, int]`` (idempotent, through services),
+  optionally ``load_history(admin, *, months) -> dict[str, int]`` (sample history of the months
+  before today, run right after the part's ``load_demo`` when the demo is loaded with history) and
+  ``describe() -> list[str]`` for lines printed after the demo is loaded.
 - ``<part>.beat``: ``SCHEDULE``, entries merged into Celery beat's schedule.
 - ``<part>.metrics``: ``METRICS: list[Metric]``, figures other parts read by key (below).
 - ``<part>.portal``: ``ENTRIES: list[PortalEntry]``, public entry points on the home page (below).

@@ -215,6 +215,45 @@ def _suggestion_rows(suggestions: Sequence[Suggestion | dict[str, Any]]) -> list
     return rows
 
 
+def decision_build(
+    *,
+    actor: Any,
+    order_number: str,
+    order_id: int | None,
+    text: str,
+    suggestions: Sequence[Suggestion | dict[str, Any]],
+    chosen_unit: Unit,
+) -> DispatchDecision:
+    """The decision ``decision_record`` saves, not yet saved (a loader of history saves many at once)."""
+    if not order_number.strip():
+        raise DomainError("缺少工单编号。", field="order_number")
+    rows = _suggestion_rows(suggestions)
+    chosen_rank = next((i for i, r in enumerate(rows, 1) if r["unit_id"] == chosen_unit.pk), None)
+    type_rank = next((i for i, r in enumerate(rows, 1) if r["unit_type"] == chosen_unit.unit_type), None)
+    if chosen_rank is not None and type_rank is None:
+        type_rank = chosen_rank  # the suggested unit itself was chosen: its type counts as suggested
+    return DispatchDecision(
+        order_number=order_number.strip(),
+        order_id=order_id,
+        text_hash=text_hash(text),
+        suggestions=rows,
+        chosen_unit=chosen_unit,
+        chosen_unit_type=chosen_unit.unit_type,
+        chosen_rank=chosen_rank,
+        type_rank=type_rank,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def decision_audit_after(decision: DispatchDecision) -> dict[str, Any]:
+    """What the audit row of a decision records."""
+    return {
+        "order_number": decision.order_number,
+        "chosen_unit": decision.chosen_unit.name,
+        "rank": decision.chosen_rank,
+    }
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -226,28 +265,14 @@ def decision_record(
     chosen_unit: Unit,
 ) -> DispatchDecision:
     """Record a confirmed dispatch (called by workorders when a dispatcher confirms the lead unit)."""
-    if not order_number.strip():
-        raise DomainError("缺少工单编号。", field="order_number")
-    rows = _suggestion_rows(suggestions)
-    chosen_rank = next((i for i, r in enumerate(rows, 1) if r["unit_id"] == chosen_unit.pk), None)
-    type_rank = next((i for i, r in enumerate(rows, 1) if r["unit_type"] == chosen_unit.unit_type), None)
-    if chosen_rank is not None and type_rank is None:
-        type_rank = chosen_rank  # the suggested unit itself was chosen: its type counts as suggested
-    decision = DispatchDecision.objects.create(
-        order_number=order_number.strip(),
-        order_id=order_id,
-        text_hash=text_hash(text),
-        suggestions=rows,
-        chosen_unit=chosen_unit,
-        chosen_unit_type=chosen_unit.unit_type,
-        chosen_rank=chosen_rank,
-        type_rank=type_rank,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit_record(
+    decision = decision_build(
         actor=actor,
-        action="dispatch.decision",
-        obj=decision,
-        after={"order_number": decision.order_number, "chosen_unit": chosen_unit.name, "rank": chosen_rank},
+        order_number=order_number,
+        order_id=order_id,
+        text=text,
+        suggestions=suggestions,
+        chosen_unit=chosen_unit,
     )
+    decision.save()
+    audit_record(actor=actor, action="dispatch.decision", obj=decision, after=decision_audit_after(decision))
     return decision

@@ -11,6 +11,7 @@ LABELS: dict[str, str] = {
     },
     **{f"hotline.article_{a}": f"节目文章{label}" for a, label in ARTICLE_MACHINE.action_labels.items()},
     "hotline.plan_create": "新建年度上线计划",
+    "hotline.demo_history": "载入示例历史节目",
     "hotline.plan_update": "修改年度上线计划",
     "hotline.slot_create": "排定上线安排",
     "hotline.leave_request": "提出上线请假",

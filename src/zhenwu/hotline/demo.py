@@ -226,7 +226,33 @@ def load_demo(admin: Any) -> dict[str, int]:
     }
 
 
+def load_history(admin: Any, *, months: int) -> dict[str, int]:
+    """A monthly episode for ``months`` before today, with its questions, work orders and
+    commitments (see demo_history); then the upcoming sample episode's 追踪反馈 is compiled anew so
+    that it lists the history's open commitments."""
+    from zhenwu.hotline import services
+    from zhenwu.hotline.demo_history import load_history as load_episodes
+    from zhenwu.hotline.models import Episode
+
+    staff, _leader = _users()
+    episodes = load_episodes(months=months)
+    upcoming = Episode.objects.filter(title=SAMPLE_NEXT).first()
+    if episodes and upcoming is not None:
+        services.followup_compile(actor=staff, episode=upcoming)
+    return {"hotline_history_episodes": episodes}
+
+
 def describe() -> list[str]:
-    return [
+    from zhenwu.hotline.demo_history import TITLE_MARK
+    from zhenwu.hotline.models import Commitment, Episode
+
+    lines = [
         "政风热线：已发布原稿《牛塘镇上线“政风热线”》；示例上线计划与追踪反馈标注为示例数据。公开页面 /public/hotline/"
     ]
+    history = Episode.objects.filter(is_sample=True, title__startswith=TITLE_MARK, title__contains="月 ")
+    if history.exists():
+        commitments = Commitment.objects.filter(episode__in=history).count()
+        lines.append(
+            f"  示例历史：{history.count()} 期节目，{commitments} 项承诺事项（已承诺、推进中、待核验、已办结）"
+        )
+    return lines

@@ -79,8 +79,11 @@ def issue_to_workorder(
     unit: Unit | None = None,
     address: str = "",
     note: str = "",
+    is_sample: bool = False,
 ) -> Any:
-    """Create the order through the work-order service, dispatch it if a unit is given, link both ways."""
+    """Create the order through the work-order service, dispatch it if a unit is given, link both ways.
+
+    ``is_sample`` marks the order as sample data (the demo's 政风热线 history)."""
     from zhenwu.workorders.services import workorder_create, workorder_transition
 
     _require(actor, HotlineCapability.OPERATE, "在直播控制台处理问题")
@@ -96,6 +99,7 @@ def issue_to_workorder(
         address=address.strip(),
         anonymous=not issue.caller_name,
         client_token=f"hotline-{issue.pk}",
+        is_sample=is_sample,
     )
     if unit is not None:
         workorder_transition(

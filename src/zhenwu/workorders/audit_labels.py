@@ -10,4 +10,5 @@ LABELS: dict[str, str] = {
     "workorders.category_save": "保存诉求分类",
     "workorders.export": "导出工单",
     "workorder.deadline_recalc": "工单时限重算",
+    "workorders.demo_history": "载入示例历史工单",
 }

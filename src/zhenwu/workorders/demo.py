@@ -232,6 +232,20 @@ def load_demo(admin: Any) -> dict[str, int]:
     }
 
 
+def load_history(admin: Any, *, months: int) -> dict[str, int]:
+    """``months`` of sample orders before today (see demo_history). The dispatch part's demo units
+    and catalogue come first: the history's orders go to every unit that handles requests.
+
+    The dispatch classifier is not trained here: on the history's ~3,300 closed orders training
+    takes longer than the rest of the demo; the nightly task or the 派单模型 page's button trains it.
+    """
+    from zhenwu.dispatch.demo import load_demo as load_dispatch_demo
+    from zhenwu.workorders.demo_history import load_history as load_orders
+
+    load_dispatch_demo(admin)
+    return load_orders(months=months)
+
+
 def describe() -> list[str]:
     from zhenwu.workorders.models import Open311App
 
