@@ -186,6 +186,17 @@ def test_the_dispatch_classifier_has_closed_orders_to_learn_from(town: dict[str,
     assert len({unit for _, unit in samples}) >= 20
 
 
+def test_the_demo_trains_the_classifier_on_that_history(town: dict[str, int], client: Any) -> None:
+    from zhenwu.dispatch.models import ClassifierModel
+    from zhenwu.testing import login
+
+    model = ClassifierModel.objects.get()
+    assert model.sample_count > 300 and model.class_count >= 2
+    login(client, user("town_admin"))
+    body = client.get("/dispatch/model/").content.decode()
+    assert "尚未训练分类模型" not in body and f"{model.sample_count} 件" in body
+
+
 def test_hotline_episodes_have_commitments_in_every_state(town: dict[str, int]) -> None:
     from zhenwu.hotline.choices import ArticleStatus, CommitmentStatus, Outcome
     from zhenwu.hotline.models import Article, Commitment, ListenerIssue

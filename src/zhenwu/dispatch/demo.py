@@ -60,5 +60,18 @@ def load_demo(admin: Any) -> dict[str, int]:
     return {"dispatch_units": units, "dispatch_catalogue": load_catalogue(SYSTEM)}
 
 
+def load_history(admin: Any, *, months: int) -> dict[str, int]:
+    """With a year of sample work orders loaded (workorders runs first), train the classifier on
+    their closed orders as the nightly task would, so suggestions use the history from the start."""
+    from zhenwu.core.actors import SYSTEM
+    from zhenwu.dispatch.models import ClassifierModel
+    from zhenwu.dispatch.services import classifier_train
+
+    if ClassifierModel.objects.exists():
+        return {}
+    model = classifier_train(actor=SYSTEM)  # as the nightly task does
+    return {"classifier_samples": model.sample_count} if model is not None else {}
+
+
 def describe() -> list[str]:
     return ['派单建议：zhenwu suggest-dispatch "路灯不亮，晚上黑灯瞎火"']
