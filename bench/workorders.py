@@ -229,6 +229,8 @@ def _pick(rng: random.Random, table: list[tuple[str, int]]) -> str:
 
 def load_orders(n: int, units: dict[str, Any], leaves: list[Any], template: dict[str, Any]) -> None:
     """COPY ``n`` generated orders spread over the last two years (status by age, realistic times)."""
+    from zhenwu.workorders.search import search_text
+
     rng = random.Random(20261128)
     columns = list(template)
     base = dict(template)
@@ -307,6 +309,10 @@ def load_orders(n: int, units: dict[str, Any], leaves: list[Any], template: dict
                     row["rework_count"] = 1 if rng.random() < 0.03 else 0
                 if status in {"closed", "merged", "invalid"} and not row["closed_at"]:
                     row["closed_at"] = created + timedelta(days=rng.uniform(0.1, 3))
+                # What WorkOrder.save() keeps: the search tokens of the row's own text.
+                row["search_text"] = search_text(
+                    row["number"], row["title"], row["description"], row["address"]
+                )
                 copy.write_row([row[c] for c in columns])
                 if i and i % 100_000 == 0:
                     log(f"  … {i:,} orders ({time.perf_counter() - t0:.0f} s)")

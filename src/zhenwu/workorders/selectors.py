@@ -14,6 +14,7 @@ from zhenwu.core.errors import NotFoundError
 from zhenwu.orgs.models import Unit
 from zhenwu.workorders.choices import CLOSED_STATES, Satisfaction, Status
 from zhenwu.workorders.models import Category, WorkOrder
+from zhenwu.workorders.search import text_filter
 
 INBOX_TABS: list[tuple[str, str]] = [
     ("to_sign", "待签收"),
@@ -122,6 +123,11 @@ def inbox_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
+# The staff list counts at most this many orders and shows "1000+" past it: an exact count of a
+# million orders costs more than the page itself (core.web.CappedPaginator).
+LIST_COUNT_CAP = 1000
+
+
 @dataclass
 class OrderFilters:
     q: str = ""
@@ -141,14 +147,12 @@ def order_list(*, user: Any, filters: OrderFilters) -> QuerySet[WorkOrder]:
     qs = visible_orders(user=user).select_related("category", "category__parent", "lead_unit")
     f = filters
     if f.q:
-        qs = qs.filter(
-            Q(number__icontains=f.q)
-            | Q(description__icontains=f.q)
-            | Q(address__icontains=f.q)
-            | Q(title__icontains=f.q)
-        )
+        # Number, title, description or address contains q: the token index finds the candidates,
+        # the substring condition keeps the exact ones (workorders/search.py).
+        qs = qs.filter(text_filter(f.q))
     if f.status == "open":
-        qs = qs.exclude(status__in=CLOSED_STATES)
+        # Written as the partial index wo_list_open_created is, so the planner uses it.
+        qs = qs.exclude(status__in=sorted(CLOSED_STATES))
     elif f.status:
         qs = qs.filter(status=f.status)
     if f.category:
