@@ -236,6 +236,20 @@ def test_hostile_terms_give_answers_not_errors(
         assert found(cast.town_admin, safe) == plain(cast.town_admin, safe)
 
 
+@pytest.mark.django_db
+def test_the_migration_fills_the_column_of_existing_orders(orders: list[WorkOrder]) -> None:
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module("zhenwu.workorders.migrations.0007_search_text")
+    WorkOrder.objects.update(search_text="")
+    migration.fill_search_text(apps, SimpleNamespace(connection=connection))
+    for o in WorkOrder.objects.all():
+        assert o.search_text == search_text(o.number, o.title, o.description, o.address) != ""
+
+
 # ---------------------------------------------------------------- the capped count
 
 

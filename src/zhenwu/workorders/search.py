@@ -39,6 +39,11 @@ QUERY_TOKEN_SOURCE = 120  # characters of q that give tokens; the confirm step s
 QUERY_TOKENS_MAX = 24
 GIN_INDEX = "wo_search_tokens"  # created by migration 0007 on PostgreSQL
 TOKENS_FUNCTION = "workorder_search_tokens"  # string_to_array(search_text, ' '), migration 0007
+# The index as migration 0007 creates it, for loaders that drop it while they COPY a million rows.
+GIN_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON workorders_workorder "
+    f"USING gin ({TOKENS_FUNCTION}(search_text))"
+)
 
 _WORD = re.compile(rf"[0-9A-Z]{{{WORD_MIN},}}")  # after folding, ASCII letters are upper case
 
