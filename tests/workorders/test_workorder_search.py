@@ -275,6 +275,38 @@ def test_the_count_stops_past_the_cap_and_the_pages_go_on(orders: list[WorkOrder
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("keys_max", [20_000, 3])
+def test_the_order_list_pages_past_the_cap_are_the_plain_pages_old_orders_too(
+    orders: list[WorkOrder], cast: Any, monkeypatch: Any, keys_max: int
+) -> None:
+    """Past the cap the list is read from the last 30 days, else from the keys of all matching
+    orders, else plainly: whichever way, the pages are those of OFFSET … LIMIT on the list."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(selectors, "KEYS_MAX", keys_max)
+    now = timezone.now()
+    for age, o in zip([400, 400, 200, 45, 45, 3, 1, 0], orders, strict=True):
+        WorkOrder.objects.filter(pk=o.pk).update(created_at=now - timedelta(days=age))
+    for q in ["", "路", "NT-"]:
+        qs = selectors.order_list(user=cast.town_admin, filters=selectors.OrderFilters(q=q))
+        plain_ids = [o.pk for o in qs]
+        paginator = selectors.OrderListPaginator(qs, 2, cap=1)
+        if len(plain_ids) <= 1:
+            continue
+        assert paginator.capped
+        seen = []
+        page = paginator.get_page(1)
+        while True:
+            seen += [o.pk for o in page.object_list]
+            if not page.has_next():
+                break
+            page = paginator.get_page(page.next_page_number())
+        assert seen == plain_ids, q
+
+
+@pytest.mark.django_db
 def test_under_the_cap_the_count_is_exact_and_the_pages_read_the_keys(
     orders: list[WorkOrder], cast: Any
 ) -> None:
