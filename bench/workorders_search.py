@@ -21,6 +21,9 @@ count the list and read its first page — with:
   30 days or from the keys of its orders).
 
 Both must give the same first page and the same count up to the cap; the script checks it.
+Measuring "before" holds an exclusive lock on the work-order table (the dropped indexes) for a
+few minutes: run it when nothing else uses the database (bench/workorders.py runs it after its
+HTTP part, with the servers stopped).
 Goal: p95 < 150 ms for q=路灯 and for the lists all / open / overdue, count included.
 The table is the one the new code writes (with search_text), so "before" reads a wider row than
 it once did; compare only figures from one run: the shared machine's speed drifts.
