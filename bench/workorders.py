@@ -243,6 +243,10 @@ def _pick(rng: random.Random, table: list[tuple[str, int]]) -> str:
 
 def load_orders(n: int, units: dict[str, Any], leaves: list[Any], template: dict[str, Any]) -> None:
     """COPY ``n`` generated orders spread over the last two years (status by age, realistic times)."""
+    from zhenwu.workorders.search import GIN_INDEX, GIN_INDEX_SQL, search_text
+
+    with connection.cursor() as cursor:  # the search index is built once after the COPY, not row by row
+        cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
     rng = random.Random(20261128)
     columns = list(template)
     base = dict(template)
@@ -321,10 +325,20 @@ def load_orders(n: int, units: dict[str, Any], leaves: list[Any], template: dict
                     row["rework_count"] = 1 if rng.random() < 0.03 else 0
                 if status in {"closed", "merged", "invalid"} and not row["closed_at"]:
                     row["closed_at"] = created + timedelta(days=rng.uniform(0.1, 3))
+                # What WorkOrder.save() keeps: the search tokens of the row's own text.
+                row["search_text"] = search_text(
+                    row["number"], row["title"], row["description"], row["address"]
+                )
                 copy.write_row([row[c] for c in columns])
                 if i and i % 100_000 == 0:
                     log(f"  … {i:,} orders ({time.perf_counter() - t0:.0f} s)")
     log(f"loaded {n:,} orders with COPY in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute(GIN_INDEX_SQL)
+        cursor.execute("RESET maintenance_work_mem")
+    log(f"built the search index ({GIN_INDEX}) in {time.perf_counter() - t0:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -162,7 +162,7 @@ def _filters(form: OrderFilterForm) -> selectors.OrderFilters:
 def order_list(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET, user=request.user)
     orders = selectors.order_list(user=request.user, filters=_filters(form))
-    page, base = paginate(request, orders, PER_PAGE)
+    page, base = paginate(request, orders, PER_PAGE, paginator=selectors.OrderListPaginator)
     return render(
         request,
         "workorders/list.html",
