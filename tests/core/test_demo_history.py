@@ -186,6 +186,16 @@ def test_the_dispatch_classifier_has_closed_orders_to_learn_from(town: dict[str,
     assert len({unit for _, unit in samples}) >= 20
 
 
+def test_the_history_is_searchable_like_any_order(town: dict[str, int]) -> None:
+    from zhenwu.workorders.models import WorkOrder
+    from zhenwu.workorders.search import search_text
+
+    orders = WorkOrder.objects.filter(is_sample=True)
+    assert not orders.filter(search_text="").exists()
+    o = orders.order_by("?").first()
+    assert o is not None and o.search_text == search_text(o.number, o.title, o.description, o.address)
+
+
 def test_the_demo_trains_the_classifier_on_that_history(town: dict[str, int], client: Any) -> None:
     from zhenwu.dispatch.models import ClassifierModel
     from zhenwu.testing import login

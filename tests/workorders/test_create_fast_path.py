@@ -15,6 +15,7 @@ from zhenwu.audit.models import AuditEvent
 from zhenwu.audit.services import audit_seal, audit_verify
 from zhenwu.core.models import Notification
 from zhenwu.workorders.models import OrderEvent, WorkOrder
+from zhenwu.workorders.search import search_text
 from zhenwu.workorders.services import workorder_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,6 +46,9 @@ def test_the_rows_read_back_as_the_orm_would_have_written_them(cast: Any, cats: 
     assert again.extra == {"period": "night"}
     assert again.created_at is not None and again.updated_at is not None
     assert again.status == "new" and str(again.lat) == "31.720000"
+    # The search column WorkOrder.save() keeps is written by the insert path too.
+    assert again.search_text == search_text(order.number, "", "丫河村工地夜里打桩，吵得睡不着。", "丫河村")
+    assert "打桩" in again.search_text.split()
     # Stored encrypted, never in clear.
     with connection.cursor() as cursor:
         cursor.execute("SELECT reporter_phone FROM workorders_workorder WHERE id = %s", [order.pk])

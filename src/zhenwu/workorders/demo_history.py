@@ -31,6 +31,7 @@ from django.utils import timezone
 from zhenwu.core.actors import SYSTEM
 from zhenwu.workorders import demo_texts as texts
 from zhenwu.workorders.choices import Action, Channel, Satisfaction, Status, Urgency
+from zhenwu.workorders.search import search_text
 
 HISTORY_SEED = 20261129
 ORDERS_PER_WORKDAY = 13.0  # about 330 a month: a town of some 60,000 people
@@ -772,6 +773,9 @@ def write(lives: list[_Life], numbers: _Numbers) -> dict[str, int]:
     from zhenwu.workorders.selectors import counts_changed
 
     with historic_timestamps(WorkOrder, OrderEvent, DispatchDecision):
+        for life in lives:  # bulk_create skips WorkOrder.save(), which keeps the search column
+            o = life.order
+            o.search_text = search_text(o.number, o.title, o.description, o.address)
         WorkOrder.objects.bulk_create([life.order for life in lives], batch_size=500)
         numbers.save()
         through = WorkOrder.assisting_units.through

@@ -53,6 +53,7 @@ from zhenwu.workorders.choices import (
 )
 from zhenwu.workorders.dispatching import suggest
 from zhenwu.workorders.models import DESCRIPTION_MAX, Category, OrderEvent, WorkOrder
+from zhenwu.workorders.search import search_text
 from zhenwu.workorders.selectors import counts_changed, place_of
 
 MAX_PHOTOS = 6
@@ -353,6 +354,7 @@ def _store_new_order(
         value = next_number(settings.ZHENWU_TOWN_CODE, day)
     order.number = format_number(settings.ZHENWU_TOWN_CODE, day, value)
     order.query_code_hash = query_code_digest(order.number, code)
+    order.search_text = search_text(order.number, order.title, order.description, order.address)
     insert(order, returning_pk=True)  # on PostgreSQL the key is known: nothing is read back
     if attachments:
         order.photos.add(*attachments)
