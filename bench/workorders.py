@@ -35,8 +35,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from zhenwu.core.actors import SYSTEM
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -51,6 +49,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from zhenwu.core.actors import SYSTEM  # noqa: E402
 
 DESCRIPTIONS = [
     "{place}路灯晚上不亮已经{n}天了，行人走路看不清。",
@@ -679,6 +679,7 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-reads", action="store_true")
     parser.add_argument("--skip-page", action="store_true", help="no suggestion/order page figures")
+    parser.add_argument("--skip-search", action="store_true", help="no order list/search figures")
     parser.add_argument("--skip-gunicorn", action="store_true", help="page figures without gunicorn runs")
     parser.add_argument("--train", action="store_true", help="train a classifier for the page figures")
     parser.add_argument(
@@ -698,11 +699,29 @@ def main() -> None:
     if not args.skip_http:
         connection.close()
         http_bench(args, info["leaves"])
+    if not args.skip_search:
+        search_figures(args)
     if not args.skip_reads:
         read_bench(args)
     if not args.skip_page:
         page_figures(args)
     print_figures()
+
+
+def search_figures(args: argparse.Namespace) -> None:
+    """Order list and Chinese search (bench/workorders_search.py): old query vs new, same run."""
+    from workorders_search import run_search_figures
+
+    before_issue = {"admin, q=路灯": "1.1–1.7 s", "admin, all": "223 ms", "admin, open (未办结)": "366 ms"}
+    before_issue["admin, overdue (仅超期)"] = "476 ms"
+    results = run_search_figures(reps=args.reps, log=log)
+    for label, r in results.items():
+        if label in before_issue:
+            FIGURES[f"list p95, {label} (old query this run)"] = (
+                f"{r['after'][1]:.1f} ms ({r['before'][1]:.0f})",
+                before_issue[label],
+                "< 150 ms",
+            )
 
 
 def page_figures(args: argparse.Namespace) -> None:
