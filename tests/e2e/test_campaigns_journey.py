@@ -79,7 +79,12 @@ def test_report_cockpit_and_front_door(demo_site: Any, desktop: Any, phone: Any,
     expect(desktop.locator("body")).to_contain_text("背街小巷空中线缆已全部规整入管")
     image = desktop.locator("img[alt^='佐证照片']")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.naturalWidth") > 0
+    # Loaded and decoded (waits for the download on a busy machine; a broken image times out).
+    desktop.wait_for_function(
+        "() => { const i = document.querySelector(\"img[alt^='佐证照片']\"); "
+        "return i && i.complete && i.naturalWidth > 0; }",
+        timeout=15_000,
+    )
     keep(shot, desktop, "campaigns-04-report-detail-desktop")
 
     # 3. A citizen at the front door, one tap each.
