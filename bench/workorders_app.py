@@ -3,7 +3,8 @@
 It serves the whole zhenwu site plus one baseline view, ``POST /open311/bench/plain-insert.json``:
 a plain Django view that parses the same form fields as Open311 ``POST requests`` and inserts one
 row into ``bench_plain_order`` (a copy of the work-order table with the same columns and indexes,
-created by the bench script) with one INSERT. Same middleware, same server, same database.
+created by the bench script) with one INSERT, its search tokens included (the GIN index of the
+copy is maintained as for a real order). Same middleware, same server, same database.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 
+from zhenwu.workorders.search import search_text  # noqa: E402
+
 if os.environ.get("BENCH_SEQUENCE_NUMBERS") == "1":
     # Experiment only (bench --numbers-experiment): order numbers from a PostgreSQL sequence instead
     # of the gap-free counter row, to measure what that row lock costs concurrent creates.
@@ -45,7 +48,15 @@ if os.environ.get("BENCH_SEQUENCE_NUMBERS") == "1":
             value = cursor.fetchone()[0]
         return f"{prefix}-{day:%Y%m%d}-S{value:0{width}d}"
 
+    def _sequence_number_and_id(key: str, day: Any, id_sequence: str) -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE SEQUENCE IF NOT EXISTS bench_order_number_seq")
+            cursor.execute("SELECT nextval('bench_order_number_seq'), nextval(%s::regclass)", [id_sequence])
+            value, key_value = cursor.fetchone()
+        return 100_000 + int(value), int(key_value)  # clear of the counter's numbers of the day
+
     _services.document_number = _sequence_number  # type: ignore[assignment]
+    _services.next_number_and_id = _sequence_number_and_id  # type: ignore[assignment]
 
 TEMPLATE_FILE = HERE / ".plain_template.json"
 _template: dict[str, Any] | None = None
@@ -78,6 +89,8 @@ def plain_insert(request: HttpRequest) -> HttpResponse:
         created_at=now,
         updated_at=now,
     )
+    if "search_text" in row:  # the row carries its search tokens as a real order does (GIN index)
+        row["search_text"] = search_text(number, "", row["description"], row["address"])
     columns = list(row)
     sql = f"INSERT INTO bench_plain_order ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:

@@ -57,6 +57,8 @@ def test_the_rows_read_back_as_the_orm_would_have_written_them(cast: Any, cats: 
     assert event.action == "create" and event.to_status == "new" and event.created_at is not None
     audit = AuditEvent.objects.get(action="workorders.create", object_id=str(order.pk))
     assert audit.object_repr and audit.changes["diff"]["channel"] == [None, "open311"]
+    # The on-commit hooks ran after the commit (here, without a broker, the seal itself).
+    assert audit.seq is not None
     sms = Notification.objects.get(object_type="workorders.workorder", object_id=str(order.pk))
     assert order.number in sms.body and sms.recipient_phone == "13912345678"
     audit_seal()

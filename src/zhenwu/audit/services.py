@@ -140,7 +140,7 @@ def audit_record(
     with_pk: bool = True,
 ) -> AuditEvent:
     """Append one audit row (in the caller's transaction). ``with_pk=False`` does not read the new
-    row's id back, so a pipelined transaction (core.db.pipelined) need not wait for it."""
+    row's id back, so a pipelined transaction (core.db.atomic_pipelined) need not wait for it."""
     event = audit_build(
         actor=actor,
         action=action,

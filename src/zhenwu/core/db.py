@@ -7,10 +7,10 @@ rows per request on a hot path (a work order, its timeline event, its audit row,
 own ``pre_save``/``get_db_prep_save`` (so encryption, JSON and ``auto_now`` behave exactly as in
 ``save()``), and the key is read back only when asked for.
 
-``pipelined()`` sends the statements of one transaction to PostgreSQL without waiting for each
-answer (psycopg 3 pipeline mode): the BEGIN and the first statement whose answer is needed travel
-together, the rest of the inserts in one more round trip, then the COMMIT. On SQLite, or inside a
-caller's transaction, it does nothing special.
+``atomic_pipelined()`` sends the statements of one transaction to PostgreSQL without waiting for
+each answer (psycopg 3 pipeline mode): the BEGIN and the first statement whose answer is needed
+travel together, the rest of the inserts with the COMMIT in one more round trip. On SQLite, or
+inside a caller's transaction, it is ``transaction.atomic()``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 
 @cache
@@ -119,16 +119,24 @@ def id_sequence(model: type[models.Model]) -> str | None:
 
 
 @contextmanager
-def pipelined() -> Iterator[None]:
-    """Pipeline mode inside the outermost ``transaction.atomic()`` of a service (PostgreSQL only).
+def atomic_pipelined() -> Iterator[None]:
+    """``transaction.atomic()`` whose statements and COMMIT travel pipelined (PostgreSQL only).
 
-    Statements whose result is read (``fetchone``) still wait for their answer; the others are sent
-    without waiting and answered together when the block ends, so an error surfaces there (as
-    Django's IntegrityError/DatabaseError) and the surrounding atomic block rolls back. The COMMIT
-    and the on-commit hooks run after the block, outside pipeline mode. Inside a savepoint (a
-    caller's transaction, the test suite's) it does nothing special."""
-    if connection.vendor != "postgresql" or not connection.in_atomic_block or connection.savepoint_ids:
-        yield
+    When the block owns the transaction (the outermost atomic block), its statements are sent in
+    psycopg 3 pipeline mode: a statement whose result is read (``fetchone``) still waits for its
+    answer, the others do not, and the COMMIT goes with them, so a row lock taken in the block (a
+    gap-free counter) is held for one round trip fewer. An error surfaces at the latest at the
+    commit, as Django's IntegrityError/DatabaseError, and everything rolls back. The on-commit hooks
+    registered in the block run after it, outside pipeline mode, as Django runs them.
+    Inside a caller's transaction (or the test suite's) it is a plain savepoint."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql" or conn.in_atomic_block:
+        with transaction.atomic():
+            yield
         return
-    with connection.wrap_database_errors, connection.connection.pipeline():
+    conn.ensure_connection()
+    with transaction.atomic(), conn.wrap_database_errors, conn.connection.pipeline():
         yield
+        # COMMIT goes out with the pending statements (one sync); Django's own commit at the end of
+        # the atomic block then finds the transaction closed and only runs the on-commit hooks.
+        conn.connection.commit()

@@ -24,7 +24,7 @@ from django.utils import timezone
 from zhenwu.audit.services import audit_record
 from zhenwu.core import crypto
 from zhenwu.core.actors import SYSTEM, is_system
-from zhenwu.core.db import id_sequence, insert, pipelined
+from zhenwu.core.db import atomic_pipelined, id_sequence, insert
 from zhenwu.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from zhenwu.core.notify import notify
 from zhenwu.core.pii import is_mobile, normalize_phone
@@ -327,8 +327,9 @@ def workorder_create(
     code = _new_query_code()
     try:
         # The order, its number, its timeline event, its audit row and its SMS commit together. When
-        # this call owns the transaction on PostgreSQL, they travel in three round trips (core.db).
-        with transaction.atomic(), pipelined():
+        # this call owns the transaction on PostgreSQL, they travel in two round trips (core.db), so
+        # the day's counter row is locked for one round trip and the commit.
+        with atomic_pipelined():
             _store_new_order(order, code, actor=actor, now=now, attachments=attachments)
     except IntegrityError:
         # Only the client token is unique among what we write: a concurrent twin committed first.
