@@ -641,7 +641,9 @@ def read_bench(args: argparse.Namespace) -> None:
             lambda u=user, f=filters: page_of(selectors.order_list(user=fresh(u), filters=f)), reps
         )
         note = "  (one run: over the 2 s budget)" if med == high and 2000 < med < float("inf") else ""
-        log(f"order_list {label:32s} (count + page): p50 {_fmt(med)}  p95 {_fmt(high)}{note}")
+        log(
+            f"order_list {label:32s} (exact count + page; the list page caps it, see above): p50 {_fmt(med)}  p95 {_fmt(high)}{note}"
+        )
 
     today = timezone.localdate()
     first = date(today.year, today.month, 1)
