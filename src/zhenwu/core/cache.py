@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -56,54 +57,50 @@ class ResilientRedisCache(RedisCache):
     def count_in_window(self, key: str, period: int) -> int | None:
         """INCR a window counter and set its expiry in one round trip; None while Redis is down
         (the caller counts elsewhere)."""
-        if self.is_down():
-            return None
-        from redis.exceptions import RedisError
 
-        real = self.make_and_validate_key(key)
-        try:
-            pipe = self._cache.get_client(real, write=True).pipeline(transaction=False)  # type: ignore[attr-defined]
+        def count() -> int:
+            real = self.make_and_validate_key(key)
+            pipe = self._client_for(real).pipeline(transaction=False)
             pipe.incr(real)
             pipe.expire(real, period + 60)
-            count, _ = pipe.execute()
-        except (RedisError, OSError) as exc:
-            type(self)._down_until = time.monotonic() + RETRY_AFTER
-            log.warning("Redis 缓存不可用，%s 秒内不用缓存：%s", RETRY_AFTER, exc)
-            return None
-        return int(count)
+            value, _ = pipe.execute()
+            return int(value)
+
+        result: int | None = self._guarded(count, None)
+        return result
 
     def bump(self, key: Any, version: Any = None) -> None:
         """Add one to a counter that never expires, creating it at 1: one INCR (version stamps)."""
 
-        def incr(key: Any, version: Any) -> Any:
+        def incr() -> Any:
             real = self.make_and_validate_key(key, version=version)
-            return self._cache.get_client(real, write=True).incr(real)  # type: ignore[attr-defined]
+            return self._client_for(real).incr(real)
 
-        if self.is_down():
-            return
-        from redis.exceptions import RedisError
+        self._guarded(incr, None)
 
-        try:
-            incr(key, version)
-        except (RedisError, OSError) as exc:
-            type(self)._down_until = time.monotonic() + RETRY_AFTER
-            log.warning("Redis 缓存不可用，%s 秒内不用缓存：%s", RETRY_AFTER, exc)
+    def _client_for(self, real_key: str) -> Any:
+        return self._cache.get_client(real_key, write=True)  # type: ignore[attr-defined]
 
     @classmethod
     def is_down(cls) -> bool:
         return time.monotonic() < cls._down_until
 
-    def _call(self, name: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+    def _guarded(self, command: Callable[[], Any], default: Any) -> Any:
+        """Run one Redis command; while Redis is down (or when it fails now) answer ``default``."""
         from redis.exceptions import RedisError
 
         if self.is_down():
             return default
         try:
-            return getattr(super(), name)(*args, **kwargs)
+            return command()
         except (RedisError, OSError) as exc:
             type(self)._down_until = time.monotonic() + RETRY_AFTER
             log.warning("Redis 缓存不可用，%s 秒内不用缓存：%s", RETRY_AFTER, exc)
             return default
+
+    def _call(self, name: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+        parent = super()
+        return self._guarded(lambda: getattr(parent, name)(*args, **kwargs), default)
 
     def ping(self) -> bool:
         """True when Redis answers now (the health check); ignores the back-off."""

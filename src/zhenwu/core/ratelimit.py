@@ -12,9 +12,11 @@ from __future__ import annotations
 import random
 import time
 
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpRequest
 
+from zhenwu.core.cache import ResilientRedisCache
 from zhenwu.core.models import RateCounter
 
 HOUR = 3600
@@ -47,10 +49,6 @@ def hit(key: str, *, limit: int, period: int = HOUR) -> tuple[bool, int]:
 
 def _redis_count(key: str, window: int, period: int) -> int | None:
     """The count after this event in Redis, or None without a (working) Redis cache."""
-    from django.core.cache import caches
-
-    from zhenwu.core.cache import ResilientRedisCache
-
     cache = caches["default"]
     if not isinstance(cache, ResilientRedisCache):
         return None

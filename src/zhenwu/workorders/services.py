@@ -268,9 +268,7 @@ def workorder_create(
     if token:
         existing = WorkOrder.objects.filter(client_token=token).first()
         if existing is not None:
-            existing.query_code = ""  # type: ignore[attr-defined]
-            existing.duplicate_submission = True  # type: ignore[attr-defined]
-            return existing
+            return _already_submitted(existing)
     if channel not in Channel.values:
         raise DomainError("来源渠道无效。", field="channel")
     is_staff_intake = channel in STAFF_CHANNELS
@@ -335,13 +333,17 @@ def workorder_create(
         # Only the client token is unique among what we write: a concurrent twin committed first.
         if not token or not WorkOrder.objects.filter(client_token=token).exists():
             raise
-        existing = WorkOrder.objects.get(client_token=token)
-        existing.query_code = ""  # type: ignore[attr-defined]
-        existing.duplicate_submission = True  # type: ignore[attr-defined]
-        return existing
+        return _already_submitted(WorkOrder.objects.get(client_token=token))
     order.query_code = code  # type: ignore[attr-defined]
     order.duplicate_submission = False  # type: ignore[attr-defined]
     return order
+
+
+def _already_submitted(existing: WorkOrder) -> WorkOrder:
+    """The order a repeated client token answers with: its query code is not shown again."""
+    existing.query_code = ""  # type: ignore[attr-defined]
+    existing.duplicate_submission = True  # type: ignore[attr-defined]
+    return existing
 
 
 def _store_new_order(
